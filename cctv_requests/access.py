@@ -1,0 +1,93 @@
+"""Access control: a declared policy on every route, and what each viewer
+may see of a site.
+
+Every view is wrapped by ``public`` or ``roles_required`` (QUALITY.md SEC-1);
+``create_app`` refuses to start if a route has neither. Object rules live in
+the per-resource loaders (``get_move_request`` and friends).
+"""
+
+from functools import wraps
+
+from flask import abort, request
+from flask_login import current_user
+
+from . import audit
+from .extensions import db
+
+POLICY_ATTR = "access_policy"
+# Roles that see exact locations, intelligence and board papers.
+RESTRICTED_ROLES = frozenset({"coordinator", "board", "chair"})
+# Roles that see street-level locations.
+STREET_ROLES = frozenset({"officer", "sponsor"})
+
+
+def public(view):
+    """Anyone, signed in or not, may use this route."""
+    setattr(view, POLICY_ATTR, {"public": True})
+    return view
+
+
+def login_required(view):
+    """Any signed-in user, whatever their roles."""
+    return roles_required()(view)
+
+
+def roles_required(*roles: str, **per_method: tuple[str, ...]):
+    """Signed-in users holding at least one of ``roles`` may use the route.
+
+    ``per_method`` narrows a method further, e.g. ``POST=("coordinator",)``.
+    With no roles at all, any signed-in user may use it.
+    """
+
+    def decorate(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if not current_user.is_authenticated:
+                from .extensions import login_manager
+
+                return login_manager.unauthorized()
+            allowed = per_method.get(request.method, roles)
+            if allowed and not current_user.has_role(*allowed):
+                deny()
+            return view(*args, **kwargs)
+
+        setattr(wrapped, POLICY_ATTR, {"roles": roles, **per_method})
+        return wrapped
+
+    return decorate
+
+
+def deny():
+    """Refuse with 403 and write the refusal to the audit log."""
+    audit.record(
+        "access.denied",
+        actor=current_user if current_user.is_authenticated else None,
+        object_type="route",
+        outcome="refused",
+        path=request.path,
+        method=request.method,
+    )
+    db.session.commit()
+    abort(403)
+
+
+def site_precision(user, move_request=None) -> str:
+    """'exact', 'street' or 'area': how much of a site ``user`` may see.
+
+    DESIGN.md section 3: exact for the coordinator, board and chair, and for
+    the requester and sponsor of a request at that site; street for other
+    officers and sponsors; area (ward only) for everyone else.
+    """
+    if not user.is_authenticated:
+        return "area"
+    if user.has_role(*RESTRICTED_ROLES):
+        return "exact"
+    if move_request is not None and user.id in (move_request.requester_id, move_request.sponsor_id):
+        return "exact"
+    if user.has_role(*STREET_ROLES):
+        return "street"
+    return "area"
+
+
+def sees_restricted(user, move_request=None) -> bool:
+    return site_precision(user, move_request) == "exact"

@@ -1,0 +1,48 @@
+"""The dashboard, the health check and the accessibility statement."""
+
+from datetime import date
+
+import sqlalchemy as sa
+from flask import Blueprint, render_template
+from flask_login import current_user
+
+from ..access import login_required, public
+from ..extensions import db
+from ..services.areas import cameras_by_ward
+from ..models import Meeting
+from ..services.dashboard import sections_for
+from ..services.meetings import with_item_counts
+
+bp = Blueprint("main", __name__)
+
+
+@bp.route("/")
+@login_required
+def dashboard():
+    today = date.today()
+    meetings = with_item_counts(Meeting.status != "closed", limit=3) if current_user.has_role("coordinator", "board", "chair") else []
+    areas = cameras_by_ward() if current_user.has_role("councillor") else []
+    return render_template(
+        "main/dashboard.html",
+        title="Home",
+        sections=sections_for(current_user, today),
+        meetings=meetings,
+        areas=areas,
+    )
+
+
+@bp.route("/healthz")
+@public
+def healthz():
+    try:
+        db.session.execute(sa.text("SELECT 1"))
+    except sa.exc.SQLAlchemyError:
+        db.session.rollback()
+        return {"status": "error", "database": "unreachable"}, 503
+    return {"status": "ok", "database": "ok"}
+
+
+@bp.route("/accessibility")
+@public
+def accessibility():
+    return render_template("main/accessibility.html", title="Accessibility statement")

@@ -1,0 +1,193 @@
+"""The request form (DESIGN.md section 4) and the forms of its actions."""
+
+from datetime import date
+
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxesInput,
+    GovCheckboxInput,
+    GovRadioInput,
+    GovSelect,
+    GovSubmitInput,
+    GovTextArea,
+    GovTextInput,
+)
+from wtforms import (
+    BooleanField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, NumberRange, ValidationError
+
+from ..forms import GovDateField, MoneyField, OptionalRadioField, WholeNumberField, strip
+from ..models.places import MOUNTINGS
+from ..models.requests import INTELLIGENCE_SOURCES, PURPOSES, URGENCIES, URGENT_GROUNDS
+
+SITE_READINESS = {
+    "power": "Power is available at the mounting point",
+    "landowner": "The landowner has agreed",
+    "highway": "The highway authority has agreed",
+}
+
+TEXT = 4000
+COUNT = NumberRange(min=0, max=100000, message="Enter a number between 0 and 100,000")
+
+
+def _text(label, hint="", max_length=TEXT, area=True):
+    field = TextAreaField if area else StringField
+    return field(
+        label,
+        description=hint,
+        widget=GovTextArea() if area else GovTextInput(),
+        filters=[strip],
+        validators=[Length(max=max_length, message=f"{label} must be {max_length:,} characters or fewer")],
+    )
+
+
+class MoveRequestForm(FlaskForm):
+    """Every question of the paper form. Saving a draft needs only a title and
+    a ward; continuing to check the answers needs them all."""
+
+    title = _text("Short title", "For example: Nuisance motorbikes at the recreation ground", 120, area=False)
+    ward_id = SelectField(
+        "Ward", widget=GovSelect(), coerce=int,
+        validators=[DataRequired(message="Select the ward")],
+    )
+    street = _text("Street name", "The street the site is on", 160, area=False)
+    exact_location = _text(
+        "Exact location",
+        "The mounting point and nearest address, for example: lamp column 14 outside 22 High Street",
+        1000,
+    )
+    view_description = _text("What the camera needs to see", "For example: the path between the shops and the car park", 1000)
+    mounting = RadioField(
+        "Mounting", widget=GovRadioInput(), choices=list(MOUNTINGS.items()), default="lamp_column",
+        validators=[DataRequired(message="Select how the camera would be mounted")],
+    )
+    site_readiness = SelectMultipleField(
+        "Power and consents", widget=GovCheckboxesInput(), choices=list(SITE_READINESS.items()),
+        description="Select all that apply now. Consents must be in place before installation.",
+    )
+    problem = _text("What is happening", "Describe the crime or anti-social behaviour at this place")
+    purposes = SelectMultipleField(
+        "Purpose of the camera", widget=GovCheckboxesInput(), choices=list(PURPOSES.items()),
+        description="Select all that apply",
+    )
+    pressing_need = _text("Why is the need pressing", "Why a camera is needed now, rather than other measures")
+    priority_id = OptionalRadioField("CSP priority it serves", widget=GovRadioInput(), coerce=int)
+    crime_count = WholeNumberField(
+        "Number of crimes in the baseline period", widget=GovTextInput(),
+        invalid_message="Number of crimes must be a whole number, like 12", validators=[COUNT],
+    )
+    asb_count = WholeNumberField(
+        "Number of ASB incidents in the baseline period", widget=GovTextInput(),
+        invalid_message="Number of ASB incidents must be a whole number, like 12", validators=[COUNT],
+    )
+    baseline_start = GovDateField(
+        "Start of the baseline period", description="For example, 1 3 2026",
+        invalid_message="Start of the baseline period must be a real date",
+    )
+    baseline_end = GovDateField(
+        "End of the baseline period", description="For example, 31 8 2026",
+        invalid_message="End of the baseline period must be a real date",
+    )
+    intelligence_sources = SelectMultipleField(
+        "Intelligence sources", widget=GovCheckboxesInput(), choices=list(INTELLIGENCE_SOURCES.items()),
+        description="Select all that apply",
+    )
+    intelligence_summary = _text("Summary of the intelligence", "This is restricted: only the board, the CSP team and your sponsor will see it")
+    alternatives = _text("Alternatives tried or considered", "For example: better lighting, police patrols, problem-solving meetings")
+    wanted_start = GovDateField(
+        "Wanted start date", description="For example, 1 2 2027",
+        invalid_message="Wanted start date must be a real date",
+    )
+    duration_weeks = WholeNumberField(
+        "Duration in weeks", widget=GovTextInput(),
+        invalid_message="Duration must be a whole number of weeks, like 12",
+        validators=[NumberRange(min=1, max=156, message="Duration must be between 1 and 156 weeks")],
+    )
+    camera_preference_id = SelectField("Camera preference", widget=GovSelect(), coerce=int)
+    urgency = RadioField(
+        "Urgency", widget=GovRadioInput(), choices=list(URGENCIES.items()), default="routine",
+        validators=[DataRequired(message="Select whether the request is routine or urgent")],
+    )
+    urgent_ground = OptionalRadioField(
+        "Grounds for urgency", widget=GovRadioInput(), choices=list(URGENT_GROUNDS.items()),
+        description="Only if the request is urgent",
+    )
+    urgent_explanation = _text("Explain the urgency", "Only if the request is urgent")
+    overt_confirmed = BooleanField(
+        "The camera will be used overtly, with signs. Covert surveillance is outside this process.",
+        widget=GovCheckboxInput(),
+    )
+    dpia_reference = _text("DPIA or location annex reference", "For example: DPIA-2026-07", 60, area=False)
+    signage_plan = _text("Signage plan", "Where the signs will go and what they will say")
+    privacy_masking = _text("Private areas that need masking", "For example: windows and gardens in view. Leave blank if none.")
+    estimated_cost = MoneyField(
+        "Estimated cost of the move, in pounds", widget=GovTextInput(), places=2,
+        invalid_message="Estimated cost must be an amount in pounds, like 850 or 850.50",
+        validators=[NumberRange(min=0, max=1000000, message="Estimated cost must be between £0 and £1,000,000")],
+    )
+    sponsor_id = SelectField("Sponsor you have approached", widget=GovSelect(), coerce=int)
+
+    save_draft = SubmitField("Save as draft", widget=GovSubmitInput())
+    continue_ = SubmitField("Continue", widget=GovSubmitInput())
+
+    # Message for each answer that must be given before the request is checked.
+    REQUIRED = {
+        "title": "Enter a short title",
+        "street": "Enter the street name",
+        "exact_location": "Enter the exact location",
+        "problem": "Describe what is happening",
+        "purposes": "Select the purpose of the camera",
+        "pressing_need": "Explain why the need is pressing",
+        "priority_id": "Select the CSP priority it serves",
+        "crime_count": "Enter the number of crimes, or 0",
+        "asb_count": "Enter the number of ASB incidents, or 0",
+        "baseline_start": "Enter the start of the baseline period",
+        "baseline_end": "Enter the end of the baseline period",
+        "intelligence_sources": "Select the intelligence sources",
+        "intelligence_summary": "Enter a summary of the intelligence",
+        "alternatives": "Enter the alternatives tried or considered",
+        "wanted_start": "Enter the wanted start date",
+        "duration_weeks": "Enter the duration in weeks",
+        "overt_confirmed": "Confirm that the camera will be used overtly, with signs",
+        "dpia_reference": "Enter the DPIA or location annex reference",
+        "signage_plan": "Enter the signage plan",
+        "estimated_cost": "Enter the estimated cost of the move",
+        "sponsor_id": "Select the sponsor you have approached",
+    }
+
+    def __init__(self, *args, wards=(), priorities=(), cameras=(), sponsors=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.ward_id.choices = [(0, "Select a ward")] + [(w.id, w.name) for w in wards]
+        self.priority_id.choices = [(p.id, p.name) for p in priorities]
+        self.camera_preference_id.choices = [(0, "Any available camera")] + [(c.id, c.label) for c in cameras]
+        self.sponsor_id.choices = [(0, "Select a sponsor")] + [
+            (s.id, f"{s.name}, {s.organisation}" if s.organisation else s.name) for s in sponsors
+        ]
+
+    def validate_baseline_end(self, field):
+        if field.data and self.baseline_start.data and field.data < self.baseline_start.data:
+            raise ValidationError("End of the baseline period must be after its start")
+
+    def check_complete(self, today: date) -> bool:
+        """Add an error to every required question left blank; True if none."""
+        for name, message in self.REQUIRED.items():
+            field = self[name]
+            if field.errors:
+                continue
+            if field.data in (None, "", [], 0, False):
+                field.errors = list(field.errors) + [message]
+        if self.urgency.data == "urgent":
+            if not self.urgent_ground.data:
+                self.urgent_ground.errors = list(self.urgent_ground.errors) + ["Select the grounds for urgency"]
+            if not self.urgent_explanation.data:
+                self.urgent_explanation.errors = list(self.urgent_explanation.errors) + ["Explain the urgency"]
+        if self.wanted_start.data and self.wanted_start.data < today and not self.wanted_start.errors:
+            self.wanted_start.errors = list(self.wanted_start.errors) + ["Wanted start date must be today or in the future"]
+        return not any(f.errors for f in self)

@@ -1,0 +1,274 @@
+"""Filing a request, reading it, and every action on it."""
+
+from datetime import date
+
+import sqlalchemy as sa
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from .. import audit
+from ..access import RESTRICTED_ROLES, deny, roles_required, site_precision
+from ..extensions import db
+from ..models import AuditEvent, Meeting, MoveRequest
+from ..services import availability
+from ..services.requests import create_request, form_choices, form_data, update_request
+from ..workflow import engine
+from ..workflow.definition import STATES, TRIGGERS, transition_for
+from ..workflow.guards import missing_answers
+from .action_forms import ACTION_FORMS, DecisionReasonForm, ReasonForm
+from .forms import MoveRequestForm
+from .loaders import get_move_request, get_own_request
+
+bp = Blueprint("move_requests", __name__, url_prefix="/requests")
+
+READERS = ("officer", "sponsor", "coordinator", "board", "chair")
+ACTION_SLUGS = ", ".join(f"'{t.replace('_', '-')}'" for t in TRIGGERS)
+
+
+def _visible_requests():
+    """The requests the current user may list."""
+    query = sa.select(MoveRequest)
+    if current_user.has_role(*RESTRICTED_ROLES):
+        return query
+    return query.where(
+        sa.or_(
+            MoveRequest.requester_id == current_user.id,
+            sa.and_(
+                MoveRequest.sponsor_id == current_user.id,
+                MoveRequest.status != "draft",
+                sa.literal(current_user.has_role("sponsor")),
+            ),
+        )
+    )
+
+
+@bp.route("")
+@roles_required(*READERS)
+def index():
+    status = request.args.get("status", "")
+    if status and status not in STATES:
+        status = ""
+    page = request.args.get("page", 1, type=int)
+    query = _visible_requests()
+    if status:
+        query = query.where(MoveRequest.status == status)
+    pagination = db.paginate(
+        query.order_by(MoveRequest.updated_at.desc(), MoveRequest.id.desc()),
+        page=max(page, 1),
+        per_page=current_app.config["PAGE_SIZE"],
+        error_out=False,
+    )
+    return render_template(
+        "move_requests/index.html",
+        title="Requests",
+        pagination=pagination,
+        status=status,
+        states=STATES,
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@roles_required("officer")
+def new():
+    today = date.today()
+    form = MoveRequestForm(**form_choices(current_user, today))
+    if form.validate_on_submit():
+        finishing = bool(form.continue_.data)
+        if not finishing or form.check_complete(today):
+            move_request = create_request(form, current_user, today)
+            if finishing:
+                return redirect(url_for(".check_answers", request_id=move_request.id))
+            flash(f"Draft {move_request.reference} saved. You can come back to it at any time.", "success")
+            return redirect(url_for(".show", request_id=move_request.id))
+    return render_template("move_requests/form.html", form=form, title="Request a camera move")
+
+
+@bp.route("/<int:request_id>/edit", methods=["GET", "POST"])
+@roles_required("officer")
+def edit(request_id: int):
+    move_request = get_own_request(request_id)
+    if move_request.status not in ("draft", "returned"):
+        flash("This request has been sent on and can no longer be changed.", "info")
+        return redirect(url_for(".show", request_id=move_request.id))
+    today = date.today()
+    choices = form_choices(current_user, today)
+    if request.method == "GET":
+        form = MoveRequestForm(data=form_data(move_request), **choices)
+    else:
+        form = MoveRequestForm(**choices)
+    if form.validate_on_submit():
+        finishing = bool(form.continue_.data)
+        if not finishing or form.check_complete(today):
+            update_request(form, move_request, current_user)
+            if finishing:
+                return redirect(url_for(".check_answers", request_id=move_request.id))
+            flash(f"Changes to {move_request.reference} saved.", "success")
+            return redirect(url_for(".show", request_id=move_request.id))
+    return render_template(
+        "move_requests/form.html", form=form, move_request=move_request,
+        title=f"Change request {move_request.reference}",
+    )
+
+
+def _record_exact_view(move_request: MoveRequest, precision: str) -> None:
+    # DESIGN.md section 3: every display of an exact location is audited.
+    if precision == "exact":
+        audit.record(
+            "site.viewed_exact", actor=current_user, object_type="move_request",
+            object_id=move_request.id, site_id=move_request.site_id,
+        )
+        db.session.commit()
+
+
+def _history(move_request: MoveRequest) -> list[AuditEvent]:
+    return list(
+        db.session.scalars(
+            sa.select(AuditEvent)
+            .where(
+                AuditEvent.object_type == "move_request",
+                AuditEvent.object_id == move_request.id,
+                AuditEvent.action.like("request.%"),
+            )
+            .order_by(AuditEvent.id.desc())
+        )
+    )
+
+
+@bp.route("/<int:request_id>/check-answers")
+@roles_required("officer")
+def check_answers(request_id: int):
+    move_request = get_own_request(request_id)
+    if move_request.status not in ("draft", "returned"):
+        return redirect(url_for(".show", request_id=move_request.id))
+    precision = site_precision(current_user, move_request)
+    _record_exact_view(move_request, precision)
+    form = ACTION_FORMS["submit"](data={"version": move_request.version})
+    return render_template(
+        "move_requests/check_answers.html",
+        move_request=move_request,
+        precision=precision,
+        missing=missing_answers(move_request),
+        action_form=form,
+        title="Check your answers before sending your request",
+    )
+
+
+@bp.route("/<int:request_id>")
+@roles_required(*READERS)
+def show(request_id: int):
+    move_request = get_move_request(request_id)
+    precision = site_precision(current_user, move_request)
+    _record_exact_view(move_request, precision)
+    return render_template(
+        "move_requests/show.html",
+        move_request=move_request,
+        precision=precision,
+        actions=engine.allowed_actions(current_user, move_request),
+        history=_history(move_request),
+        title=f"{move_request.reference}: {move_request.title}",
+    )
+
+
+def _action_form(trigger: str, move_request: MoveRequest, at_meeting: bool):
+    form_class = ACTION_FORMS[trigger]
+    if at_meeting and form_class is ReasonForm:
+        form_class = DecisionReasonForm
+    kwargs = {}
+    if trigger == "place_on_agenda":
+        kwargs["meetings"] = db.session.scalars(
+            sa.select(Meeting).where(Meeting.status == "planned").order_by(Meeting.meets_on)
+        )
+    if trigger in ("approve", "approve_urgently", "schedule_installation"):
+        kwargs["cameras"] = availability.cameras_in_service()
+    if request.method == "GET":
+        kwargs["data"] = _form_defaults(trigger, move_request)
+    return form_class(**kwargs)
+
+
+def _form_defaults(trigger: str, move_request: MoveRequest) -> dict:
+    data = {"version": move_request.version}
+    if trigger in ("approve", "approve_urgently"):
+        data["camera_id"] = move_request.camera_preference_id or 0
+        data["start"] = move_request.wanted_start
+        if move_request.wanted_start and move_request.duration_weeks:
+            data["end"] = date.fromordinal(
+                move_request.wanted_start.toordinal() + 7 * move_request.duration_weeks
+            )
+    if trigger == "schedule_installation":
+        data["camera_id"] = move_request.approved_camera_id or 0
+        data["installation_date"] = move_request.approved_start
+    if trigger == "record_installation":
+        data["installed_on"] = move_request.installation_date
+        data["dpia_reference"] = move_request.dpia_reference
+    return data
+
+
+@bp.route(f"/<int:request_id>/<any({ACTION_SLUGS}):action>", methods=["GET", "POST"])
+@roles_required(*READERS)
+def act(request_id: int, action: str):
+    trigger = action.replace("-", "_")
+    move_request = get_move_request(request_id)
+    transition = transition_for(trigger, move_request.status)
+    allowed = {t.trigger for t in engine.allowed_actions(current_user, move_request)}
+    if transition is None or trigger not in allowed:
+        sent_version = request.form.get("version", "")
+        if request.method == "POST" and sent_version and sent_version != str(move_request.version):
+            # The page was out of date: someone else acted first (INT-2).
+            flash(engine.CONFLICT_MESSAGE, "info")
+            return redirect(url_for(".show", request_id=move_request.id))
+        deny()
+    form = _action_form(trigger, move_request, transition.at_meeting)
+    if form.validate_on_submit():
+        data = form.engine_data()
+        if trigger == "schedule_installation":
+            data["start"] = data["installation_date"]
+            data["end"] = move_request.approved_end
+        try:
+            engine.fire(
+                move_request, trigger, current_user, data,
+                expected_version=form.expected_version(),
+            )
+        except engine.Conflict as conflict:
+            flash(conflict.message, "info")
+            return redirect(url_for(".show", request_id=request_id))
+        except engine.Refused as refusal:
+            form.add_refusal(refusal.message)
+        else:
+            flash(_done_message(trigger, move_request), "success")
+            if transition.at_meeting and request.args.get("meeting", type=int):
+                return redirect(url_for("meetings.show", meeting_id=request.args.get("meeting", type=int)))
+            return redirect(url_for(".show", request_id=request_id))
+    precision = site_precision(current_user, move_request)
+    return render_template(
+        "move_requests/action.html",
+        form=form,
+        move_request=move_request,
+        transition=transition,
+        precision=precision,
+        clashes_by_camera=availability.bookings() if "camera_id" in form else {},
+        title=f"{transition.label}: {move_request.reference}",
+    )
+
+
+DONE = {
+    "submit": "Request {ref} sent to your sponsor.",
+    "endorse": "You have endorsed {ref}. The CSP team will place it on a board agenda.",
+    "return_for_changes": "{ref} has been returned to the requester for changes.",
+    "decline": "You have declined to sponsor {ref}.",
+    "withdraw": "{ref} has been withdrawn.",
+    "place_on_agenda": "{ref} has been placed on the agenda.",
+    "defer": "{ref} has been deferred to the next meeting.",
+    "approve": "{ref} has been approved.",
+    "reject": "{ref} has been rejected.",
+    "approve_urgently": "{ref} has been approved by chair's action. It will go to the next meeting for ratification.",
+    "schedule_installation": "Installation of {ref} booked.",
+    "record_installation": "Installation of {ref} recorded. The camera is now live at this site.",
+    "continue_deployment": "Review of {ref} recorded.",
+    "end_deployment": "Removal of the camera for {ref} recorded.",
+    "cancel": "{ref} has been cancelled.",
+    "record_evaluation": "Evaluation of {ref} recorded. The request is closed.",
+}
+
+
+def _done_message(trigger: str, move_request: MoveRequest) -> str:
+    return DONE[trigger].format(ref=move_request.reference)

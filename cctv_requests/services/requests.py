@@ -1,0 +1,136 @@
+"""Filing and editing a request: the request and its proposed site together."""
+
+from datetime import date
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+
+from .. import audit
+from ..extensions import db
+from ..models import MoveRequest, Priority, Site, User, UserRole
+from ..models.places import Ward
+from ..models.cameras import Camera
+
+SITE_FIELDS = ("street", "exact_location", "view_description", "mounting")
+REQUEST_FIELDS = (
+    "title", "problem", "pressing_need", "crime_count", "asb_count", "baseline_start",
+    "baseline_end", "intelligence_summary", "alternatives", "wanted_start", "duration_weeks",
+    "urgency", "urgent_explanation", "overt_confirmed", "dpia_reference", "signage_plan",
+    "privacy_masking", "estimated_cost",
+)
+
+TEXT_FIELDS = frozenset(
+    name
+    for name in REQUEST_FIELDS
+    if isinstance(MoveRequest.__table__.c[name].type, sa.String)
+)
+
+
+def form_choices(user, today: date) -> dict:
+    """The lists the request form offers."""
+    year_start = today.year if today.month >= 4 else today.year - 1
+    priorities = list(
+        db.session.scalars(
+            sa.select(Priority).where(Priority.year_start == year_start).order_by(Priority.id)
+        )
+    )
+    sponsors = db.session.scalars(
+        sa.select(User)
+        .join(UserRole, UserRole.user_id == User.id)
+        .where(UserRole.role == "sponsor", User.active.is_(True), User.id != user.id)
+        .order_by(User.name)
+    )
+    return {
+        "wards": list(db.session.scalars(sa.select(Ward).order_by(Ward.name))),
+        "priorities": priorities,
+        "cameras": list(db.session.scalars(sa.select(Camera).where(Camera.service_status != "retired").order_by(Camera.name))),
+        "sponsors": list(sponsors),
+    }
+
+
+def form_data(move_request: MoveRequest) -> dict:
+    """The request's answers in the shape of the form."""
+    site = move_request.site
+    data = {name: getattr(site, name) for name in SITE_FIELDS}
+    data.update({name: getattr(move_request, name) for name in REQUEST_FIELDS})
+    data.update(
+        ward_id=site.ward_id,
+        site_readiness=[
+            key
+            for key, flag in (
+                ("power", site.power_available),
+                ("landowner", site.landowner_consent),
+                ("highway", site.highway_consent),
+            )
+            if flag
+        ],
+        purposes=move_request.purpose_list,
+        intelligence_sources=move_request.intelligence_source_list,
+        priority_id=move_request.priority_id,
+        camera_preference_id=move_request.camera_preference_id or 0,
+        urgent_ground=move_request.urgent_ground or None,
+        sponsor_id=move_request.sponsor_id or 0,
+    )
+    return data
+
+
+def _apply(form, move_request: MoveRequest, site: Site) -> None:
+    for name in SITE_FIELDS:
+        setattr(site, name, form[name].data or ("lamp_column" if name == "mounting" else ""))
+    site.ward_id = form.ward_id.data
+    readiness = set(form.site_readiness.data or ())
+    site.power_available = "power" in readiness
+    site.landowner_consent = "landowner" in readiness
+    site.highway_consent = "highway" in readiness
+    for name in REQUEST_FIELDS:
+        value = form[name].data
+        if value is None and name in TEXT_FIELDS:
+            value = ""
+        setattr(move_request, name, value)
+    move_request.title = form.title.data or ""
+    move_request.urgency = form.urgency.data or "routine"
+    move_request.purposes = ",".join(form.purposes.data or ())
+    move_request.intelligence_sources = ",".join(form.intelligence_sources.data or ())
+    move_request.priority_id = form.priority_id.data or None
+    move_request.camera_preference_id = form.camera_preference_id.data or None
+    move_request.urgent_ground = (form.urgent_ground.data or "") if move_request.urgency == "urgent" else ""
+    if move_request.urgency != "urgent":
+        move_request.urgent_explanation = ""
+    move_request.sponsor_id = form.sponsor_id.data or None
+
+
+def _next_reference(year: int) -> str:
+    prefix = f"CCTV-{year}-"
+    last = db.session.scalar(
+        sa.select(sa.func.max(MoveRequest.reference)).where(MoveRequest.reference.like(prefix + "%"))
+    )
+    number = int(last.rsplit("-", 1)[1]) + 1 if last else 1
+    return f"{prefix}{number:04d}"
+
+
+def create_request(form, requester, today: date) -> MoveRequest:
+    """File a new draft request. Retries the reference if another request took it first."""
+    for _attempt in range(5):
+        site = Site(exact_location="", street="")
+        move_request = MoveRequest(requester_id=requester.id, site=site, status="draft", version=1)
+        _apply(form, move_request, site)
+        move_request.reference = _next_reference(today.year)
+        db.session.add(move_request)
+        try:
+            db.session.flush()
+        except IntegrityError:
+            db.session.rollback()
+            continue
+        audit.record(
+            "request.created", actor=requester, object_type="move_request", object_id=move_request.id
+        )
+        db.session.commit()
+        return move_request
+    raise RuntimeError("Could not allocate a request reference")
+
+
+def update_request(form, move_request: MoveRequest, editor) -> None:
+    _apply(form, move_request, move_request.site)
+    move_request.version += 1
+    audit.record("request.edited", actor=editor, object_type="move_request", object_id=move_request.id)
+    db.session.commit()

@@ -1,0 +1,159 @@
+"""The move request lifecycle as data (DESIGN.md section 4).
+
+This is the only description of the machine: the engine builds the
+``transitions`` machine from it, the views ask the engine which triggers a
+user may fire, and the process guide draws its diagram from it.
+"""
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class State:
+    name: str
+    label: str
+    # GOV.UK tag colour modifier (govuk-tag--<colour>).
+    colour: str
+    meaning: str
+    final: bool = False
+
+
+STATE_LIST = (
+    State("draft", "Draft", "grey", "being written by the requester"),
+    State("submitted", "Waiting for sponsor", "blue", "waiting for a sponsor to back it"),
+    State("returned", "Returned for changes", "orange", "sent back to the requester for changes"),
+    State("endorsed", "Endorsed", "turquoise", "backed by a sponsor, waiting for a board agenda"),
+    State("on_agenda", "On board agenda", "purple", "on the agenda of a board meeting"),
+    State("approved", "Approved", "green", "approved by the board; camera and period set"),
+    State("scheduled", "Installation booked", "light-blue", "installation booked"),
+    State("live", "Camera installed", "green", "camera installed at the site"),
+    State("ended", "Camera removed", "yellow", "camera removed; evaluation due"),
+    State("closed", "Closed", "grey", "evaluation recorded", final=True),
+    State("not_sponsored", "Not sponsored", "red", "declined by the sponsor", final=True),
+    State("rejected", "Rejected", "red", "rejected by the board", final=True),
+    State("withdrawn", "Withdrawn", "grey", "withdrawn", final=True),
+    State("cancelled", "Cancelled", "red", "cancelled after approval", final=True),
+)
+
+STATES = {s.name: s for s in STATE_LIST}
+
+# Who may fire a trigger. "requester" and "named_sponsor" are relations to the
+# request; the others are roles.
+ACTORS = {
+    "requester": "the requester",
+    "named_sponsor": "the named sponsor",
+    "coordinator": "the CSP coordinator",
+    "chair": "the board chair",
+}
+
+
+@dataclass(frozen=True)
+class Transition:
+    trigger: str
+    sources: tuple[str, ...]
+    dest: str
+    actors: tuple[str, ...]
+    label: str
+    guards: tuple[str, ...] = ()
+    # Board decisions are recorded against the request's open agenda item.
+    at_meeting: bool = False
+    # The form asks for a reason and the reason_given guard checks it.
+    needs_reason: bool = False
+    # Shown as a warning button: it ends or reverses the request.
+    warning: bool = False
+    extra: dict = field(default_factory=dict, compare=False)
+
+
+TRANSITIONS = (
+    Transition(
+        "submit", ("draft", "returned"), "submitted", ("requester",), "Submit request",
+        guards=("form_complete", "sponsor_named"),
+    ),
+    Transition(
+        "endorse", ("submitted",), "endorsed", ("named_sponsor",), "Endorse",
+        guards=("sponsor_is_not_requester",),
+    ),
+    Transition(
+        "return_for_changes", ("submitted",), "returned", ("named_sponsor",),
+        "Return for changes", guards=("sponsor_is_not_requester", "reason_given"),
+        needs_reason=True,
+    ),
+    Transition(
+        "return_for_changes", ("on_agenda",), "returned", ("chair",), "Return for changes",
+        guards=("meeting_in_session", "no_interest_declared", "reason_given"),
+        at_meeting=True, needs_reason=True,
+    ),
+    Transition(
+        "decline", ("submitted",), "not_sponsored", ("named_sponsor",), "Decline",
+        guards=("sponsor_is_not_requester", "reason_given"), needs_reason=True, warning=True,
+    ),
+    Transition(
+        "withdraw", ("draft", "submitted", "returned", "endorsed", "on_agenda"), "withdrawn",
+        ("requester", "coordinator"), "Withdraw", guards=("reason_given",),
+        needs_reason=True, warning=True,
+    ),
+    Transition(
+        "place_on_agenda", ("endorsed",), "on_agenda", ("coordinator", "chair"),
+        "Place on an agenda", guards=("meeting_accepts_items",),
+    ),
+    Transition(
+        "defer", ("on_agenda",), "on_agenda", ("chair",), "Defer to next meeting",
+        guards=("meeting_in_session", "no_interest_declared", "next_meeting_exists",
+                "reason_given"),
+        at_meeting=True, needs_reason=True,
+    ),
+    Transition(
+        "approve", ("on_agenda",), "approved", ("chair",), "Approve",
+        guards=("meeting_in_session", "meeting_quorate", "no_interest_declared",
+                "period_valid", "camera_available"),
+        at_meeting=True,
+    ),
+    Transition(
+        "reject", ("on_agenda",), "rejected", ("chair",), "Reject",
+        guards=("meeting_in_session", "meeting_quorate", "no_interest_declared",
+                "reason_given"),
+        at_meeting=True, needs_reason=True, warning=True,
+    ),
+    Transition(
+        "approve_urgently", ("endorsed", "on_agenda"), "approved", ("chair",),
+        "Approve by chair's action",
+        guards=("urgent_with_grounds", "chair_is_independent", "next_meeting_exists",
+                "period_valid", "camera_available", "reason_given"),
+        needs_reason=True,
+    ),
+    Transition(
+        "schedule_installation", ("approved",), "scheduled", ("coordinator",),
+        "Book installation", guards=("installation_in_period", "camera_available"),
+    ),
+    Transition(
+        "record_installation", ("scheduled",), "live", ("coordinator",),
+        "Record installation", guards=("installation_ready",),
+    ),
+    Transition(
+        "continue_deployment", ("live",), "live", ("chair", "coordinator"),
+        "Record a review", guards=("review_recorded",),
+    ),
+    Transition(
+        "end_deployment", ("live",), "ended", ("coordinator",), "Record removal",
+        guards=("removal_recorded",),
+    ),
+    Transition(
+        "cancel", ("approved", "scheduled"), "cancelled", ("coordinator", "chair"), "Cancel",
+        guards=("reason_given",), needs_reason=True, warning=True,
+    ),
+    Transition(
+        "record_evaluation", ("ended",), "closed", ("coordinator",), "Record evaluation",
+        guards=("evaluation_recorded",),
+    ),
+)
+
+# Triggers in the order the process runs, each once.
+TRIGGERS = tuple(dict.fromkeys(t.trigger for t in TRANSITIONS))
+
+
+def transition_for(trigger: str, state: str) -> Transition | None:
+    """The transition ``trigger`` takes from ``state``, if there is one."""
+    for t in TRANSITIONS:
+        if t.trigger == trigger and state in t.sources:
+            return t
+    return None

@@ -1,0 +1,204 @@
+"""What each trigger writes besides the status: agenda items, decisions,
+bookings and deployments. Called by the engine inside the transaction that
+changes the status, so they commit or roll back together.
+"""
+
+from collections.abc import Callable
+
+import sqlalchemy as sa
+
+from ..extensions import db
+from ..models import AgendaItem, Deployment, Meeting, MoveRequest
+from ..models.base import utcnow
+from .guards import Context
+
+Effect = Callable[[Context, "EffectTools"], None]
+
+
+class EffectTools:
+    """Engine services an effect may use: the request's open agenda item and
+    cascading a status change to another request."""
+
+    def __init__(self, open_item: AgendaItem | None, end_request: Callable):
+        self.open_item = open_item
+        self.end_request = end_request
+
+
+def _decide_item(ctx: Context, tools: EffectTools, outcome: str) -> None:
+    item = tools.open_item
+    if item is None:
+        return
+    item.outcome = outcome
+    item.reasons = (ctx.value("reason") or "").strip()
+    item.votes_for = ctx.value("votes_for")
+    item.votes_against = ctx.value("votes_against")
+    item.votes_abstain = ctx.value("votes_abstain")
+    item.decided_at = utcnow()
+    item.decided_by_id = ctx.actor_id
+
+
+def _keep_reason(ctx: Context) -> None:
+    ctx.move_request.last_reason = (ctx.value("reason") or "").strip()
+
+
+def _submit(ctx, tools):
+    ctx.move_request.submitted_at = utcnow()
+
+
+def _return(ctx, tools):
+    _keep_reason(ctx)
+    _decide_item(ctx, tools, "returned")
+
+
+def _decline(ctx, tools):
+    _keep_reason(ctx)
+    ctx.move_request.decided_at = utcnow()
+
+
+def _withdraw(ctx, tools):
+    _keep_reason(ctx)
+    _decide_item(ctx, tools, "withdrawn")
+
+
+def _place_on_agenda(ctx, tools):
+    meeting = db.session.get(Meeting, ctx.value("meeting_id"))
+    db.session.add(
+        AgendaItem(
+            meeting_id=meeting.id,
+            move_request_id=ctx.move_request.id,
+            kind="request",
+            late=meeting.cutoff_on < ctx.today,
+        )
+    )
+
+
+def _defer(ctx, tools):
+    _decide_item(ctx, tools, "deferred")
+    db.session.add(
+        AgendaItem(
+            meeting_id=ctx.facts.next_meeting_id,
+            move_request_id=ctx.move_request.id,
+            kind="request",
+        )
+    )
+
+
+def _set_booking(ctx) -> None:
+    mr = ctx.move_request
+    mr.approved_camera_id = ctx.value("camera_id")
+    mr.approved_start = ctx.value("start")
+    mr.approved_end = ctx.value("end")
+    mr.decided_at = utcnow()
+
+
+def _approve(ctx, tools):
+    _set_booking(ctx)
+    _decide_item(ctx, tools, "approved")
+
+
+def _reject(ctx, tools):
+    _keep_reason(ctx)
+    ctx.move_request.decided_at = utcnow()
+    _decide_item(ctx, tools, "rejected")
+
+
+def _approve_urgently(ctx, tools):
+    _set_booking(ctx)
+    _keep_reason(ctx)
+    ctx.move_request.chair_action = True
+    _decide_item(ctx, tools, "approved")
+    # The board ratifies (or not) a chair's action at its next meeting.
+    db.session.add(
+        AgendaItem(
+            meeting_id=ctx.facts.next_meeting_id,
+            move_request_id=ctx.move_request.id,
+            kind="ratification",
+        )
+    )
+
+
+def _schedule(ctx, tools):
+    mr = ctx.move_request
+    mr.approved_camera_id = ctx.value("camera_id")
+    mr.installation_date = ctx.value("installation_date")
+    mr.installer = ctx.value("installer") or ""
+    mr.installation_cost = ctx.value("installation_cost")
+
+
+def _install(ctx, tools):
+    """The camera moves: its open deployment closes, the request that put it
+    there ends, and a deployment at this site opens (DESIGN.md section 4)."""
+    mr = ctx.move_request
+    installed_on = ctx.value("installed_on")
+    previous = db.session.scalar(
+        sa.select(Deployment).where(
+            Deployment.camera_id == mr.approved_camera_id, Deployment.removed_on.is_(None)
+        )
+    )
+    if previous is not None:
+        previous.removed_on = installed_on
+        previous.signs_removed = True
+        if previous.move_request_id is not None:
+            tools.end_request(previous.move_request_id, installed_on, mr.reference)
+        db.session.flush()
+    mr.dpia_reference = ctx.value("dpia_reference").strip()
+    mr.installed_on = installed_on
+    mr.review_due = ctx.value("review_due")
+    db.session.add(
+        Deployment(
+            camera_id=mr.approved_camera_id,
+            site_id=mr.site_id,
+            move_request_id=mr.id,
+            installed_on=installed_on,
+        )
+    )
+
+
+def _continue(ctx, tools):
+    ctx.move_request.review_due = ctx.value("review_due")
+
+
+def _end(ctx, tools):
+    mr = ctx.move_request
+    mr.removed_on = ctx.value("removed_on")
+    deployment = db.session.scalar(
+        sa.select(Deployment).where(
+            Deployment.move_request_id == mr.id, Deployment.removed_on.is_(None)
+        )
+    )
+    if deployment is not None:
+        deployment.removed_on = mr.removed_on
+        deployment.signs_removed = True
+
+
+def _cancel(ctx, tools):
+    _keep_reason(ctx)
+
+
+def _evaluate(ctx, tools):
+    mr = ctx.move_request
+    mr.incidents_before = ctx.value("incidents_before")
+    mr.incidents_during = ctx.value("incidents_during")
+    mr.incidents_after = ctx.value("incidents_after")
+    mr.evaluation_notes = (ctx.value("notes") or "").strip()
+
+
+EFFECTS: dict[str, Effect] = {
+    "submit": _submit,
+    "return_for_changes": _return,
+    "decline": _decline,
+    "withdraw": _withdraw,
+    "place_on_agenda": _place_on_agenda,
+    "defer": _defer,
+    "approve": _approve,
+    "reject": _reject,
+    "approve_urgently": _approve_urgently,
+    "schedule_installation": _schedule,
+    "record_installation": _install,
+    "continue_deployment": _continue,
+    "end_deployment": _end,
+    "cancel": _cancel,
+    "record_evaluation": _evaluate,
+}
+
+

@@ -1,0 +1,293 @@
+"""The one way a request's status changes.
+
+``fire()`` checks the actor and the guards, lets the ``transitions`` machine
+take the step, applies it as a compare-and-set on the previous status and
+version, writes what the trigger touches and its audit event, and commits it
+all in one transaction. ``allowed_actions()`` says which triggers a user may
+fire, for the buttons on a page.
+"""
+
+from collections.abc import Mapping
+from datetime import date
+from functools import partial
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError, OperationalError
+from transitions import Machine
+
+from .. import audit
+from ..extensions import db
+from ..models import AgendaItem, Attendance, Camera, Interest, Meeting, MoveRequest
+from ..models.base import utcnow
+from ..services.availability import clashes
+from .definition import STATES, TRANSITIONS, Transition, transition_for
+from .effects import EFFECTS, EffectTools
+from .guards import DATA_GUARDS, GUARDS, Context, Facts
+
+CONFLICT_MESSAGE = (
+    "Someone else changed this request while you were working on it. "
+    "Nothing you entered has been saved. Check its current state and try again if it is still needed."
+)
+
+
+class WorkflowError(Exception):
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class Refused(WorkflowError):
+    """The actor may not fire the trigger, or a guard said no."""
+
+
+class Conflict(WorkflowError):
+    """Another change reached the request first."""
+
+
+class _Subject:
+    """The model the ``transitions`` machine moves: only the state, never
+    the database row, so the status column has one writer."""
+
+    def __init__(self, state: str):
+        self.state = state
+
+
+def _actor_allowed(t: Transition, ctx: Context) -> bool:
+    mr = ctx.move_request
+    for actor in t.actors:
+        if actor == "requester" and ctx.actor_id == mr.requester_id:
+            return True
+        if (
+            actor == "named_sponsor"
+            and "sponsor" in ctx.actor_roles
+            and ctx.actor_id == mr.sponsor_id
+        ):
+            return True
+        if actor in ctx.actor_roles:
+            return True
+    return False
+
+
+def refusals(t: Transition, ctx: Context) -> list[str]:
+    """Why ``ctx.actor`` may not take ``t`` now; empty when they may."""
+    if not _actor_allowed(t, ctx):
+        return ["You cannot do that to this request."]
+    messages = []
+    for name in t.guards:
+        if ctx.data is None and name in DATA_GUARDS:
+            continue
+        message = GUARDS[name](ctx)
+        if message:
+            messages.append(message)
+    return messages
+
+
+def _condition(t: Transition, event) -> bool:
+    return not refusals(t, event.kwargs["ctx"])
+
+
+def _machine(state: str) -> _Subject:
+    subject = _Subject(state)
+    machine = Machine(
+        model=subject,
+        states=list(STATES),
+        initial=state,
+        auto_transitions=False,
+        send_event=True,
+    )
+    for t in TRANSITIONS:
+        machine.add_transition(t.trigger, list(t.sources), t.dest, conditions=[partial(_condition, t)])
+    return subject
+
+
+def _open_item(move_request: MoveRequest) -> AgendaItem | None:
+    return db.session.scalar(
+        sa.select(AgendaItem)
+        .where(
+            AgendaItem.move_request_id == move_request.id,
+            AgendaItem.kind == "request",
+            AgendaItem.outcome.is_(None),
+        )
+        .order_by(AgendaItem.id.desc())
+        .limit(1)
+    )
+
+
+def _next_meeting_after(day: date) -> int | None:
+    return db.session.scalar(
+        sa.select(Meeting.id)
+        .where(Meeting.status == "planned", Meeting.meets_on > day)
+        .order_by(Meeting.meets_on)
+        .limit(1)
+    )
+
+
+def _load_facts(
+    t: Transition, move_request: MoveRequest, actor, data, today: date, item: AgendaItem | None
+) -> Facts:
+    facts: dict[str, Any] = {}
+    if "meeting_accepts_items" in t.guards and data is not None:
+        meeting = db.session.get(Meeting, data.get("meeting_id") or 0)
+        if meeting is not None:
+            facts["chosen_meeting_status"] = meeting.status
+            facts["chosen_meeting_cutoff"] = meeting.cutoff_on
+    if item is not None and (t.at_meeting or "next_meeting_exists" in t.guards):
+        meeting = item.meeting
+        facts["item_meeting_status"] = meeting.status
+        facts["quorum"] = meeting.quorum
+        facts["present_count"] = db.session.scalar(
+            sa.select(sa.func.count()).where(Attendance.meeting_id == meeting.id)
+        )
+        facts["actor_declared_interest"] = bool(
+            db.session.scalar(
+                sa.select(sa.func.count()).where(
+                    Interest.agenda_item_id == item.id, Interest.user_id == actor.id
+                )
+            )
+        )
+    if "next_meeting_exists" in t.guards:
+        after = item.meeting.meets_on if item is not None else today
+        facts["next_meeting_id"] = _next_meeting_after(after)
+    if "camera_available" in t.guards and data is not None and data.get("camera_id"):
+        camera = db.session.get(Camera, data["camera_id"])
+        facts["camera_in_service"] = camera is not None and camera.service_status == "in_service"
+        if data.get("start") and data.get("end"):
+            facts["camera_clashes"] = tuple(
+                clashes(camera.id, data["start"], data["end"], exclude_id=move_request.id)
+            ) if camera is not None else ()
+    return Facts(**facts)
+
+
+def _context(move_request, actor, data, today, item, t: Transition | None) -> Context:
+    facts = _load_facts(t, move_request, actor, data, today, item) if t else Facts()
+    return Context(
+        move_request=move_request,
+        actor_id=actor.id,
+        actor_roles=actor.roles,
+        today=today,
+        data=data,
+        facts=facts,
+    )
+
+
+def allowed_actions(actor, move_request: MoveRequest, *, today: date | None = None) -> list[Transition]:
+    """The transitions ``actor`` may take on ``move_request`` now, judged on
+    everything but the data their form will ask for."""
+    today = today or date.today()
+    candidates = [t for t in TRANSITIONS if move_request.status in t.sources]
+    if not candidates:
+        return []
+    item = _open_item(move_request) if move_request.status == "on_agenda" else None
+    subject = _machine(move_request.status)
+    allowed = []
+    for t in candidates:
+        ctx = _context(move_request, actor, None, today, item, t)
+        if getattr(subject, f"may_{t.trigger}")(ctx=ctx):
+            allowed.append(t)
+    return allowed
+
+
+def check(
+    move_request: MoveRequest, trigger: str, actor, data: Mapping | None = None, *, today=None
+) -> list[str]:
+    """Why ``actor`` may not fire ``trigger`` with ``data`` now (empty if they may)."""
+    t = transition_for(trigger, move_request.status)
+    if t is None:
+        return [f"This request is {STATES[move_request.status].label.lower()}, so that cannot be done now."]
+    today = today or date.today()
+    item = _open_item(move_request) if move_request.status == "on_agenda" else None
+    return refusals(t, _context(move_request, actor, data, today, item, t))
+
+
+def fire(
+    move_request: MoveRequest,
+    trigger: str,
+    actor,
+    data: Mapping | None = None,
+    *,
+    expected_version: int | None = None,
+    today: date | None = None,
+) -> Transition:
+    """Fire ``trigger`` on ``move_request`` as ``actor`` and commit.
+
+    Raises ``Refused`` with the first reason when it may not go ahead, and
+    ``Conflict`` when another change got there first; nothing is saved then.
+    """
+    today = today or date.today()
+    data = dict(data or {})
+    if expected_version is not None and expected_version != move_request.version:
+        raise Conflict(CONFLICT_MESSAGE)
+    t = transition_for(trigger, move_request.status)
+    if t is None:
+        raise Refused(
+            f"This request is {STATES[move_request.status].label.lower()}, so that cannot be done now."
+        )
+    item = _open_item(move_request) if move_request.status == "on_agenda" else None
+    ctx = _context(move_request, actor, data, today, item, t)
+    problems = refusals(t, ctx)
+    if problems:
+        raise Refused(problems[0])
+
+    subject = _machine(move_request.status)
+    if not subject.trigger(trigger, ctx=ctx):  # pragma: no cover - guards checked above
+        raise Refused("That cannot be done now.")
+    source, version = move_request.status, move_request.version
+    try:
+        _compare_and_set(move_request.id, source, version, subject.state)
+        effect = EFFECTS.get(trigger)
+        if effect is not None:
+            effect(ctx, EffectTools(item, partial(_end_by_move, actor)))
+        audit.record(
+            f"request.{trigger}",
+            actor=actor,
+            object_type="move_request",
+            object_id=move_request.id,
+            source=source,
+            dest=subject.state,
+            reason=(data.get("reason") or "").strip() or None,
+        )
+        db.session.commit()
+    except Conflict:
+        db.session.rollback()
+        raise
+    except (IntegrityError, OperationalError) as exc:
+        db.session.rollback()
+        raise Conflict(CONFLICT_MESSAGE) from exc
+    except Exception:
+        db.session.rollback()
+        raise
+    return t
+
+
+def _compare_and_set(request_id: int, source: str, version: int, dest: str) -> None:
+    result = db.session.execute(
+        sa.update(MoveRequest)
+        .where(
+            MoveRequest.id == request_id,
+            MoveRequest.status == source,
+            MoveRequest.version == version,
+        )
+        .values(status=dest, version=version + 1, updated_at=utcnow())
+        .execution_options(synchronize_session="fetch")
+    )
+    if result.rowcount != 1:
+        raise Conflict(CONFLICT_MESSAGE)
+
+
+def _end_by_move(actor, request_id: int, removed_on: date, moved_for: str) -> None:
+    """End the live request whose camera has just been moved elsewhere."""
+    other = db.session.get(MoveRequest, request_id)
+    if other is None or other.status != "live":
+        return
+    _compare_and_set(other.id, "live", other.version, "ended")
+    other.removed_on = removed_on
+    audit.record(
+        "request.end_deployment",
+        actor=actor,
+        object_type="move_request",
+        object_id=other.id,
+        source="live",
+        dest="ended",
+        reason=f"Camera moved to the site of {moved_for}.",
+    )

@@ -1,0 +1,275 @@
+"""Guards: small pure functions over a ``Context``.
+
+Each returns ``None`` when the transition may go ahead, or a sentence for the
+user saying why not. Guards read only the context (the request, the actor,
+the submitted data and the facts the engine loaded): no queries, no writes,
+so ``may_<trigger>()`` can run them as often as it likes.
+"""
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+Guard = Callable[["Context"], str | None]
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What the engine read from the database for the guards."""
+
+    # The meeting chosen for place_on_agenda.
+    chosen_meeting_status: str | None = None
+    chosen_meeting_cutoff: date | None = None
+    # The meeting of the request's open agenda item.
+    item_meeting_status: str | None = None
+    present_count: int = 0
+    quorum: int = 0
+    actor_declared_interest: bool = False
+    next_meeting_id: int | None = None
+    # The camera named in the data.
+    camera_in_service: bool | None = None
+    camera_clashes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Context:
+    move_request: Any
+    actor_id: int
+    actor_roles: frozenset[str]
+    today: date
+    # None when the engine only lists the actions a user may take: guards
+    # that need submitted data pass then, and are checked when it is sent.
+    data: Mapping[str, Any] | None = None
+    facts: Facts = field(default_factory=Facts)
+
+    def value(self, key: str):
+        return None if self.data is None else self.data.get(key)
+
+
+GUARDS: dict[str, Guard] = {}
+DATA_GUARDS: set[str] = set()
+
+
+def guard(*, needs_data: bool = False):
+    def register(fn: Guard) -> Guard:
+        GUARDS[fn.__name__] = fn
+        if needs_data:
+            DATA_GUARDS.add(fn.__name__)
+        return fn
+
+    return register
+
+
+# The questions a request must answer before it is submitted, with the
+# name used in the refusal.
+REQUIRED_ANSWERS = (
+    ("title", "a short title"),
+    ("problem", "what is happening"),
+    ("purposes", "the purpose"),
+    ("pressing_need", "the pressing need"),
+    ("priority_id", "the CSP priority"),
+    ("crime_count", "the number of crimes"),
+    ("asb_count", "the number of ASB incidents"),
+    ("baseline_start", "the start of the baseline period"),
+    ("baseline_end", "the end of the baseline period"),
+    ("intelligence_sources", "the intelligence sources"),
+    ("intelligence_summary", "the intelligence summary"),
+    ("alternatives", "the alternatives tried or considered"),
+    ("wanted_start", "the wanted start date"),
+    ("duration_weeks", "the duration"),
+    ("signage_plan", "the signage plan"),
+    ("dpia_reference", "the DPIA or location annex reference"),
+    ("estimated_cost", "the estimated cost"),
+)
+
+
+def missing_answers(move_request) -> list[str]:
+    missing = [
+        label for name, label in REQUIRED_ANSWERS if getattr(move_request, name) in (None, "")
+    ]
+    if not move_request.overt_confirmed:
+        missing.append("confirmation that the camera will be overt with signs")
+    if move_request.urgency == "urgent" and not (
+        move_request.urgent_ground and move_request.urgent_explanation
+    ):
+        missing.append("the grounds for urgency")
+    return missing
+
+
+def _has_text(value) -> bool:
+    return bool(value and str(value).strip())
+
+
+@guard()
+def form_complete(ctx: Context) -> str | None:
+    missing = missing_answers(ctx.move_request)
+    if missing:
+        return "Answer every question before submitting. Still needed: " + ", ".join(missing) + "."
+    return None
+
+
+@guard()
+def sponsor_named(ctx: Context) -> str | None:
+    if ctx.move_request.sponsor_id is None:
+        return "Choose the sponsor you have approached."
+    if ctx.move_request.sponsor_id == ctx.move_request.requester_id:
+        return "Choose a sponsor other than yourself."
+    return None
+
+
+@guard()
+def sponsor_is_not_requester(ctx: Context) -> str | None:
+    if ctx.actor_id == ctx.move_request.requester_id:
+        return "You cannot sponsor a request you filed."
+    return None
+
+
+@guard(needs_data=True)
+def reason_given(ctx: Context) -> str | None:
+    if not _has_text(ctx.value("reason")):
+        return "Enter the reason."
+    return None
+
+
+@guard(needs_data=True)
+def meeting_accepts_items(ctx: Context) -> str | None:
+    facts = ctx.facts
+    if facts.chosen_meeting_status != "planned":
+        return "Select a planned meeting."
+    if facts.chosen_meeting_cutoff and facts.chosen_meeting_cutoff < ctx.today:
+        if "chair" not in ctx.actor_roles:
+            return "The papers cut-off for that meeting has passed. Only the chair can accept a late item."
+    return None
+
+
+@guard()
+def meeting_in_session(ctx: Context) -> str | None:
+    if ctx.facts.item_meeting_status != "in_session":
+        return "The board can decide this only while its meeting is in session."
+    return None
+
+
+@guard()
+def meeting_quorate(ctx: Context) -> str | None:
+    if ctx.facts.present_count < ctx.facts.quorum:
+        return (
+            f"The meeting is not quorate: {ctx.facts.present_count} present, "
+            f"{ctx.facts.quorum} needed."
+        )
+    return None
+
+
+@guard()
+def no_interest_declared(ctx: Context) -> str | None:
+    if ctx.facts.actor_declared_interest:
+        return "You have declared an interest in this item, so you take no part in its decision."
+    return None
+
+
+@guard()
+def next_meeting_exists(ctx: Context) -> str | None:
+    if ctx.facts.next_meeting_id is None:
+        return "There is no later planned meeting. Ask the coordinator to plan one."
+    return None
+
+
+@guard(needs_data=True)
+def period_valid(ctx: Context) -> str | None:
+    start, end = ctx.value("start"), ctx.value("end")
+    if not start or not end:
+        return "Enter the start and end of the deployment period."
+    if end < start:
+        return "The end of the deployment period must be after its start."
+    return None
+
+
+@guard(needs_data=True)
+def camera_available(ctx: Context) -> str | None:
+    if not ctx.value("camera_id"):
+        return "Select a camera."
+    if not ctx.facts.camera_in_service:
+        return "That camera is not in service."
+    if ctx.facts.camera_clashes:
+        return "That camera is already booked for an overlapping period by " + ", ".join(
+            ctx.facts.camera_clashes
+        ) + "."
+    return None
+
+
+@guard()
+def urgent_with_grounds(ctx: Context) -> str | None:
+    mr = ctx.move_request
+    if mr.urgency != "urgent" or not mr.urgent_ground:
+        return "Only an urgent request with grounds can be approved by chair's action."
+    return None
+
+
+@guard()
+def chair_is_independent(ctx: Context) -> str | None:
+    mr = ctx.move_request
+    if ctx.actor_id in (mr.requester_id, mr.sponsor_id):
+        return "A chair's action cannot be taken by the request's requester or sponsor."
+    return None
+
+
+@guard(needs_data=True)
+def installation_in_period(ctx: Context) -> str | None:
+    when = ctx.value("installation_date")
+    mr = ctx.move_request
+    if not when:
+        return "Enter the installation date."
+    if mr.approved_end and when > mr.approved_end:
+        return "The installation date must be within the approved period."
+    return None
+
+
+@guard(needs_data=True)
+def installation_ready(ctx: Context) -> str | None:
+    if not _has_text(ctx.value("dpia_reference")):
+        return "Enter the DPIA reference."
+    if not ctx.value("installed_on"):
+        return "Enter the date the camera was installed."
+    if not ctx.value("signage_confirmed"):
+        return "Confirm that the signs are up."
+    if not ctx.value("consents_recorded"):
+        return "Confirm that the landowner and highway consents are recorded."
+    review_due = ctx.value("review_due")
+    if not review_due or review_due <= ctx.value("installed_on"):
+        return "Enter a review date after the installation date."
+    return None
+
+
+@guard(needs_data=True)
+def review_recorded(ctx: Context) -> str | None:
+    if not _has_text(ctx.value("reason")):
+        return "Enter the findings of the review."
+    review_due = ctx.value("review_due")
+    if not review_due or review_due <= ctx.today:
+        return "Enter a next review date in the future."
+    return None
+
+
+@guard(needs_data=True)
+def removal_recorded(ctx: Context) -> str | None:
+    removed_on = ctx.value("removed_on")
+    if not removed_on:
+        return "Enter the date the camera was removed."
+    installed_on = ctx.move_request.installed_on
+    if installed_on and removed_on < installed_on:
+        return "The removal date cannot be before the installation date."
+    if not ctx.value("signs_removed"):
+        return "Confirm that the signs have been removed."
+    return None
+
+
+@guard(needs_data=True)
+def evaluation_recorded(ctx: Context) -> str | None:
+    for key, label in (
+        ("incidents_before", "before"),
+        ("incidents_during", "during"),
+        ("incidents_after", "after"),
+    ):
+        if ctx.value(key) is None:
+            return f"Enter the number of incidents {label} the deployment."
+    return None

@@ -1,0 +1,3 @@
+from cctv_requests import create_app
+
+app = create_app()
