@@ -9,15 +9,17 @@ from ..models import MoveRequest
 
 
 def can_view(user, move_request: MoveRequest) -> bool:
-    if user.has_role(*RESTRICTED_ROLES):
-        return True
     if user.id == move_request.requester_id:
+        return True
+    # A draft is the requester's own until it is sent.
+    if move_request.status == "draft":
+        return False
+    if user.has_role(*RESTRICTED_ROLES):
         return True
     # The named sponsor sees a request once it has been sent to them.
     return (
         user.has_role("sponsor")
         and user.id == move_request.sponsor_id
-        and move_request.status != "draft"
     )
 
 

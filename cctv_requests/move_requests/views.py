@@ -28,8 +28,9 @@ ACTION_SLUGS = ", ".join(f"'{t.replace('_', '-')}'" for t in TRIGGERS)
 def _visible_requests():
     """The requests the current user may list."""
     query = sa.select(MoveRequest)
+    own = MoveRequest.requester_id == current_user.id
     if current_user.has_role(*RESTRICTED_ROLES):
-        return query
+        return query.where(sa.or_(own, MoveRequest.status != "draft"))
     return query.where(
         sa.or_(
             MoveRequest.requester_id == current_user.id,
