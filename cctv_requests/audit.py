@@ -23,9 +23,7 @@ def record(
     **detail,
 ) -> AuditEvent:
     """Add an audit event to the current transaction; the caller commits."""
-    prev_hash = db.session.scalar(
-        sa.select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)
-    )
+    prev_hash = db.session.scalar(sa.select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1))
     event = AuditEvent(
         occurred_at=utcnow(),
         actor_id=getattr(actor, "id", None),

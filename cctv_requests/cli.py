@@ -44,7 +44,9 @@ def init_cli(app: Flask) -> None:
     @click.argument("email")
     @click.option("--name", required=True)
     @click.option("--organisation", default="")
-    @click.option("--role", "roles", multiple=True, type=click.Choice(ROLES), help="Repeat for several roles.")
+    @click.option(
+        "--role", "roles", multiple=True, type=click.Choice(ROLES), help="Repeat for several roles."
+    )
     @click.password_option()
     def create_user_command(email, name, organisation, roles, password):
         """Add a user with the given roles."""

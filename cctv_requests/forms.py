@@ -2,8 +2,8 @@
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovSubmitInput
-from wtforms.validators import ValidationError
 from wtforms import DateField, DecimalField, HiddenField, IntegerField, RadioField, SubmitField
+from wtforms.validators import ValidationError
 
 
 def strip(value):

@@ -6,11 +6,11 @@ import uuid
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+import sqlalchemy as sa
 from flask import Flask, current_app, g, render_template, request
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from markupsafe import Markup, escape
-import sqlalchemy as sa
 
 from .access import public
 from .extensions import db, login_manager
@@ -149,9 +149,7 @@ def format_datetime(value: datetime | None) -> str:
 
 def status_tag(status: str) -> Markup:
     state = STATES[status]
-    return Markup(
-        f'<strong class="govuk-tag govuk-tag--{state.colour}">{escape(state.label)}</strong>'
-    )
+    return Markup(f'<strong class="govuk-tag govuk-tag--{state.colour}">{escape(state.label)}</strong>')
 
 
 def money(value) -> str:

@@ -43,13 +43,17 @@ def show(camera_id: int):
     if camera is None:
         abort(404)
     precision = site_precision(current_user)
-    history = list(
-        db.session.scalars(
-            sa.select(Deployment)
-            .where(Deployment.camera_id == camera.id)
-            .order_by(Deployment.installed_on.desc(), Deployment.id.desc())
+    history = (
+        list(
+            db.session.scalars(
+                sa.select(Deployment)
+                .where(Deployment.camera_id == camera.id)
+                .order_by(Deployment.installed_on.desc(), Deployment.id.desc())
+            )
         )
-    ) if precision != "area" else []
+        if precision != "area"
+        else []
+    )
     _record_exact(precision, camera.id)
     return render_template(
         "cameras/show.html",

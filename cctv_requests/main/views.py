@@ -8,8 +8,8 @@ from flask_login import current_user
 
 from ..access import login_required, public
 from ..extensions import db
-from ..services.areas import cameras_by_ward
 from ..models import Meeting
+from ..services.areas import cameras_by_ward
 from ..services.dashboard import sections_for
 from ..services.meetings import with_item_counts
 
@@ -20,7 +20,11 @@ bp = Blueprint("main", __name__)
 @login_required
 def dashboard():
     today = date.today()
-    meetings = with_item_counts(Meeting.status != "closed", limit=3) if current_user.has_role("coordinator", "board", "chair") else []
+    meetings = (
+        with_item_counts(Meeting.status != "closed", limit=3)
+        if current_user.has_role("coordinator", "board", "chair")
+        else []
+    )
     areas = cameras_by_ward() if current_user.has_role("councillor") else []
     return render_template(
         "main/dashboard.html",

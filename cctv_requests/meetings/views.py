@@ -2,7 +2,6 @@
 
 from datetime import date
 
-import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
@@ -38,7 +37,9 @@ def index():
             form.meets_on.errors = ["Meeting date must be today or in the future"]
         else:
             try:
-                meeting = meetings.plan_meeting(form.meets_on.data, quorum=form.quorum.data, actor=current_user)
+                meeting = meetings.plan_meeting(
+                    form.meets_on.data, quorum=form.quorum.data, actor=current_user
+                )
                 db.session.commit()
             except IntegrityError:
                 db.session.rollback()
@@ -65,7 +66,8 @@ def show(meeting_id: int):
         for item in items:
             if item.outcome is None and item.kind == "request":
                 decisions[item.id] = [
-                    t for t in engine.allowed_actions(current_user, item.move_request)
+                    t
+                    for t in engine.allowed_actions(current_user, item.move_request)
                     if t.at_meeting or t.trigger in ("approve_urgently", "withdraw")
                 ]
     return render_template(
@@ -148,6 +150,9 @@ def interest(meeting_id: int, item_id: int):
             )
         return redirect(url_for(".show", meeting_id=meeting.id))
     return render_template(
-        "meetings/interest.html", form=form, meeting=meeting, item=item,
+        "meetings/interest.html",
+        form=form,
+        meeting=meeting,
+        item=item,
         title=f"Declare an interest in {item.move_request.reference}",
     )

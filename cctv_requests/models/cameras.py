@@ -24,9 +24,7 @@ SERVICE_STATUSES = {
 class Camera(db.Model):
     __tablename__ = "cameras"
     __table_args__ = (
-        sa.CheckConstraint(
-            check_in("service_status", SERVICE_STATUSES), name="service_status_known"
-        ),
+        sa.CheckConstraint(check_in("service_status", SERVICE_STATUSES), name="service_status_known"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -68,9 +66,7 @@ class Deployment(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     camera_id: Mapped[int] = mapped_column(sa.ForeignKey("cameras.id"), index=True)
     site_id: Mapped[int] = mapped_column(sa.ForeignKey("sites.id"), index=True)
-    move_request_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("move_requests.id"), index=True
-    )
+    move_request_id: Mapped[int | None] = mapped_column(sa.ForeignKey("move_requests.id"), index=True)
     installed_on: Mapped[date]
     removed_on: Mapped[date | None]
     signs_removed: Mapped[bool] = mapped_column(default=False)

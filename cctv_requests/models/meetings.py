@@ -62,9 +62,7 @@ class Meeting(db.Model):
 
 class Attendance(db.Model):
     __tablename__ = "attendance"
-    __table_args__ = (
-        sa.UniqueConstraint("meeting_id", "user_id", name="uq_attendance_meeting_user"),
-    )
+    __table_args__ = (sa.UniqueConstraint("meeting_id", "user_id", name="uq_attendance_meeting_user"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     meeting_id: Mapped[int] = mapped_column(sa.ForeignKey("meetings.id", ondelete="CASCADE"))
@@ -78,9 +76,7 @@ class AgendaItem(db.Model):
     __tablename__ = "agenda_items"
     __table_args__ = (
         sa.CheckConstraint(check_in("kind", ITEM_KINDS), name="kind_known"),
-        sa.CheckConstraint(
-            "outcome IS NULL OR " + check_in("outcome", OUTCOMES), name="outcome_known"
-        ),
+        sa.CheckConstraint("outcome IS NULL OR " + check_in("outcome", OUTCOMES), name="outcome_known"),
         sa.UniqueConstraint(
             "meeting_id", "move_request_id", "kind", name="uq_agenda_items_meeting_request_kind"
         ),
@@ -119,14 +115,10 @@ class Interest(db.Model):
     """A board member's declared interest in an agenda item."""
 
     __tablename__ = "interests"
-    __table_args__ = (
-        sa.UniqueConstraint("agenda_item_id", "user_id", name="uq_interests_item_user"),
-    )
+    __table_args__ = (sa.UniqueConstraint("agenda_item_id", "user_id", name="uq_interests_item_user"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    agenda_item_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("agenda_items.id", ondelete="CASCADE")
-    )
+    agenda_item_id: Mapped[int] = mapped_column(sa.ForeignKey("agenda_items.id", ondelete="CASCADE"))
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
     note: Mapped[str] = mapped_column(sa.Text, default="")
     declared_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -32,9 +32,7 @@ class Ward(db.Model):
 
 class Site(db.Model):
     __tablename__ = "sites"
-    __table_args__ = (
-        sa.CheckConstraint(check_in("mounting", MOUNTINGS), name="mounting_known"),
-    )
+    __table_args__ = (sa.CheckConstraint(check_in("mounting", MOUNTINGS), name="mounting_known"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     ward_id: Mapped[int] = mapped_column(sa.ForeignKey("wards.id"), index=True)

@@ -93,9 +93,7 @@ class MoveRequest(db.Model):
     estimated_cost: Mapped[Decimal | None] = mapped_column(sa.Numeric(10, 2))
 
     # Set by the board's decision.
-    approved_camera_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("cameras.id"), index=True
-    )
+    approved_camera_id: Mapped[int | None] = mapped_column(sa.ForeignKey("cameras.id"), index=True)
     approved_start: Mapped[date | None]
     approved_end: Mapped[date | None]
     chair_action: Mapped[bool] = mapped_column(default=False)
@@ -130,9 +128,7 @@ class MoveRequest(db.Model):
     camera_preference: Mapped[Camera | None] = relationship(
         foreign_keys=[camera_preference_id], lazy="joined"
     )
-    approved_camera: Mapped[Camera | None] = relationship(
-        foreign_keys=[approved_camera_id], lazy="joined"
-    )
+    approved_camera: Mapped[Camera | None] = relationship(foreign_keys=[approved_camera_id], lazy="joined")
 
     @property
     def purpose_list(self) -> list[str]:

@@ -20,19 +20,25 @@ def _reason(label="Reason", hint="", required=True, message="Enter the reason"):
     validators = [Length(max=4000, message=f"{label} must be 4,000 characters or fewer")]
     if required:
         validators.insert(0, DataRequired(message=message))
-    return TextAreaField(label, description=hint, widget=GovTextArea(), filters=[strip], validators=validators)
+    return TextAreaField(
+        label, description=hint, widget=GovTextArea(), filters=[strip], validators=validators
+    )
 
 
 def _votes(label):
     return WholeNumberField(
-        label, widget=GovTextInput(), validators=[VOTES],
+        label,
+        widget=GovTextInput(),
+        validators=[VOTES],
         invalid_message=f"{label} must be a whole number, like 3",
     )
 
 
 def _camera_field():
     return SelectField(
-        "Camera", widget=GovSelect(), coerce=int,
+        "Camera",
+        widget=GovSelect(),
+        coerce=int,
         validators=[DataRequired(message="Select a camera")],
     )
 
@@ -63,7 +69,9 @@ class ReasonForm(ActionForm):
 
 class PlaceOnAgendaForm(ActionForm):
     meeting_id = SelectField(
-        "Meeting", widget=GovSelect(), coerce=int,
+        "Meeting",
+        widget=GovSelect(),
+        coerce=int,
         validators=[DataRequired(message="Select a meeting")],
     )
     refusal_field = "meeting_id"
@@ -80,10 +88,16 @@ class PlaceOnAgendaForm(ActionForm):
 
 class _BookingForm(ActionForm):
     camera_id = _camera_field()
-    start = GovDateField("Start of the deployment period", invalid_message="Start of the deployment period must be a real date",
-                         validators=[InputRequired(message="Enter the start of the deployment period")])
-    end = GovDateField("End of the deployment period", invalid_message="End of the deployment period must be a real date",
-                       validators=[InputRequired(message="Enter the end of the deployment period")])
+    start = GovDateField(
+        "Start of the deployment period",
+        invalid_message="Start of the deployment period must be a real date",
+        validators=[InputRequired(message="Enter the start of the deployment period")],
+    )
+    end = GovDateField(
+        "End of the deployment period",
+        invalid_message="End of the deployment period must be a real date",
+        validators=[InputRequired(message="Enter the end of the deployment period")],
+    )
     refusal_field = "camera_id"
 
     def __init__(self, *args, cameras=(), **kwargs):
@@ -140,18 +154,28 @@ class UrgentApproveForm(_BookingForm):
 class ScheduleForm(ActionForm):
     camera_id = _camera_field()
     installation_date = GovDateField(
-        "Installation date", invalid_message="Installation date must be a real date",
+        "Installation date",
+        invalid_message="Installation date must be a real date",
         validators=[InputRequired(message="Enter the installation date")],
     )
     installer = StringField(
-        "Installer", widget=GovTextInput(), filters=[strip],
-        validators=[DataRequired(message="Enter the installer"), Length(max=120, message="Installer must be 120 characters or fewer")],
+        "Installer",
+        widget=GovTextInput(),
+        filters=[strip],
+        validators=[
+            DataRequired(message="Enter the installer"),
+            Length(max=120, message="Installer must be 120 characters or fewer"),
+        ],
     )
     installation_cost = MoneyField(
-        "Cost of the installation, in pounds", widget=GovTextInput(), places=2,
+        "Cost of the installation, in pounds",
+        widget=GovTextInput(),
+        places=2,
         invalid_message="Cost must be an amount in pounds, like 850 or 850.50",
-        validators=[InputRequired(message="Enter the cost of the installation"),
-                    NumberRange(min=0, max=1000000, message="Cost must be between £0 and £1,000,000")],
+        validators=[
+            InputRequired(message="Enter the cost of the installation"),
+            NumberRange(min=0, max=1000000, message="Cost must be between £0 and £1,000,000"),
+        ],
     )
     refusal_field = "camera_id"
 
@@ -170,23 +194,32 @@ class ScheduleForm(ActionForm):
 
 class InstallForm(ActionForm):
     installed_on = GovDateField(
-        "Date installed", invalid_message="Date installed must be a real date",
+        "Date installed",
+        invalid_message="Date installed must be a real date",
         validators=[InputRequired(message="Enter the date the camera was installed")],
     )
     dpia_reference = StringField(
-        "DPIA reference", widget=GovTextInput(), filters=[strip],
-        validators=[DataRequired(message="Enter the DPIA reference"), Length(max=60, message="DPIA reference must be 60 characters or fewer")],
+        "DPIA reference",
+        widget=GovTextInput(),
+        filters=[strip],
+        validators=[
+            DataRequired(message="Enter the DPIA reference"),
+            Length(max=60, message="DPIA reference must be 60 characters or fewer"),
+        ],
     )
     signage_confirmed = BooleanField(
-        "The signs are up", widget=GovCheckboxInput(),
+        "The signs are up",
+        widget=GovCheckboxInput(),
         validators=[DataRequired(message="Confirm that the signs are up")],
     )
     consents_recorded = BooleanField(
-        "The landowner and highway consents are recorded", widget=GovCheckboxInput(),
+        "The landowner and highway consents are recorded",
+        widget=GovCheckboxInput(),
         validators=[DataRequired(message="Confirm that the consents are recorded")],
     )
     review_due = GovDateField(
-        "Review due", description="When the board should next review this deployment",
+        "Review due",
+        description="When the board should next review this deployment",
         invalid_message="Review date must be a real date",
         validators=[InputRequired(message="Enter the review date")],
     )
@@ -205,7 +238,8 @@ class InstallForm(ActionForm):
 class ReviewForm(ActionForm):
     reason = _reason("Findings of the review", message="Enter the findings of the review")
     review_due = GovDateField(
-        "Next review due", invalid_message="Next review date must be a real date",
+        "Next review due",
+        invalid_message="Next review date must be a real date",
         validators=[InputRequired(message="Enter the next review date")],
     )
     refusal_field = "review_due"
@@ -216,11 +250,13 @@ class ReviewForm(ActionForm):
 
 class RemovalForm(ActionForm):
     removed_on = GovDateField(
-        "Date removed", invalid_message="Date removed must be a real date",
+        "Date removed",
+        invalid_message="Date removed must be a real date",
         validators=[InputRequired(message="Enter the date the camera was removed")],
     )
     signs_removed = BooleanField(
-        "The signs have been removed", widget=GovCheckboxInput(),
+        "The signs have been removed",
+        widget=GovCheckboxInput(),
         validators=[DataRequired(message="Confirm that the signs have been removed")],
     )
     refusal_field = "removed_on"
@@ -231,19 +267,31 @@ class RemovalForm(ActionForm):
 
 class EvaluationForm(ActionForm):
     incidents_before = WholeNumberField(
-        "Incidents in the same length of time before the deployment", widget=GovTextInput(),
+        "Incidents in the same length of time before the deployment",
+        widget=GovTextInput(),
         invalid_message="Incidents before must be a whole number, like 12",
-        validators=[InputRequired(message="Enter the number of incidents before"), NumberRange(min=0, max=100000, message="Enter a number between 0 and 100,000")],
+        validators=[
+            InputRequired(message="Enter the number of incidents before"),
+            NumberRange(min=0, max=100000, message="Enter a number between 0 and 100,000"),
+        ],
     )
     incidents_during = WholeNumberField(
-        "Incidents during the deployment", widget=GovTextInput(),
+        "Incidents during the deployment",
+        widget=GovTextInput(),
         invalid_message="Incidents during must be a whole number, like 12",
-        validators=[InputRequired(message="Enter the number of incidents during"), NumberRange(min=0, max=100000, message="Enter a number between 0 and 100,000")],
+        validators=[
+            InputRequired(message="Enter the number of incidents during"),
+            NumberRange(min=0, max=100000, message="Enter a number between 0 and 100,000"),
+        ],
     )
     incidents_after = WholeNumberField(
-        "Incidents in the same length of time after the deployment", widget=GovTextInput(),
+        "Incidents in the same length of time after the deployment",
+        widget=GovTextInput(),
         invalid_message="Incidents after must be a whole number, like 12",
-        validators=[InputRequired(message="Enter the number of incidents after"), NumberRange(min=0, max=100000, message="Enter a number between 0 and 100,000")],
+        validators=[
+            InputRequired(message="Enter the number of incidents after"),
+            NumberRange(min=0, max=100000, message="Enter a number between 0 and 100,000"),
+        ],
     )
     notes = _reason("Evaluation notes", required=False)
     refusal_field = "incidents_before"

@@ -54,7 +54,9 @@ class MoveRequestForm(FlaskForm):
 
     title = _text("Short title", "For example: Nuisance motorbikes at the recreation ground", 120, area=False)
     ward_id = SelectField(
-        "Ward", widget=GovSelect(), coerce=int,
+        "Ward",
+        widget=GovSelect(),
+        coerce=int,
         validators=[DataRequired(message="Select the ward")],
     )
     street = _text("Street name", "The street the site is on", 160, area=False)
@@ -63,60 +65,92 @@ class MoveRequestForm(FlaskForm):
         "The mounting point and nearest address, for example: lamp column 14 outside 22 High Street",
         1000,
     )
-    view_description = _text("What the camera needs to see", "For example: the path between the shops and the car park", 1000)
+    view_description = _text(
+        "What the camera needs to see", "For example: the path between the shops and the car park", 1000
+    )
     mounting = RadioField(
-        "Mounting", widget=GovRadioInput(), choices=list(MOUNTINGS.items()), default="lamp_column",
+        "Mounting",
+        widget=GovRadioInput(),
+        choices=list(MOUNTINGS.items()),
+        default="lamp_column",
         validators=[DataRequired(message="Select how the camera would be mounted")],
     )
     site_readiness = SelectMultipleField(
-        "Power and consents", widget=GovCheckboxesInput(), choices=list(SITE_READINESS.items()),
+        "Power and consents",
+        widget=GovCheckboxesInput(),
+        choices=list(SITE_READINESS.items()),
         description="Select all that apply now. Consents must be in place before installation.",
     )
     problem = _text("What is happening", "Describe the crime or anti-social behaviour at this place")
     purposes = SelectMultipleField(
-        "Purpose of the camera", widget=GovCheckboxesInput(), choices=list(PURPOSES.items()),
+        "Purpose of the camera",
+        widget=GovCheckboxesInput(),
+        choices=list(PURPOSES.items()),
         description="Select all that apply",
     )
-    pressing_need = _text("Why is the need pressing", "Why a camera is needed now, rather than other measures")
+    pressing_need = _text(
+        "Why is the need pressing", "Why a camera is needed now, rather than other measures"
+    )
     priority_id = OptionalRadioField("CSP priority it serves", widget=GovRadioInput(), coerce=int)
     crime_count = WholeNumberField(
-        "Number of crimes in the baseline period", widget=GovTextInput(),
-        invalid_message="Number of crimes must be a whole number, like 12", validators=[COUNT],
+        "Number of crimes in the baseline period",
+        widget=GovTextInput(),
+        invalid_message="Number of crimes must be a whole number, like 12",
+        validators=[COUNT],
     )
     asb_count = WholeNumberField(
-        "Number of ASB incidents in the baseline period", widget=GovTextInput(),
-        invalid_message="Number of ASB incidents must be a whole number, like 12", validators=[COUNT],
+        "Number of ASB incidents in the baseline period",
+        widget=GovTextInput(),
+        invalid_message="Number of ASB incidents must be a whole number, like 12",
+        validators=[COUNT],
     )
     baseline_start = GovDateField(
-        "Start of the baseline period", description="For example, 1 3 2026",
+        "Start of the baseline period",
+        description="For example, 1 3 2026",
         invalid_message="Start of the baseline period must be a real date",
     )
     baseline_end = GovDateField(
-        "End of the baseline period", description="For example, 31 8 2026",
+        "End of the baseline period",
+        description="For example, 31 8 2026",
         invalid_message="End of the baseline period must be a real date",
     )
     intelligence_sources = SelectMultipleField(
-        "Intelligence sources", widget=GovCheckboxesInput(), choices=list(INTELLIGENCE_SOURCES.items()),
+        "Intelligence sources",
+        widget=GovCheckboxesInput(),
+        choices=list(INTELLIGENCE_SOURCES.items()),
         description="Select all that apply",
     )
-    intelligence_summary = _text("Summary of the intelligence", "This is restricted: only the board, the CSP team and your sponsor will see it")
-    alternatives = _text("Alternatives tried or considered", "For example: better lighting, police patrols, problem-solving meetings")
+    intelligence_summary = _text(
+        "Summary of the intelligence",
+        "This is restricted: only the board, the CSP team and your sponsor will see it",
+    )
+    alternatives = _text(
+        "Alternatives tried or considered",
+        "For example: better lighting, police patrols, problem-solving meetings",
+    )
     wanted_start = GovDateField(
-        "Wanted start date", description="For example, 1 2 2027",
+        "Wanted start date",
+        description="For example, 1 2 2027",
         invalid_message="Wanted start date must be a real date",
     )
     duration_weeks = WholeNumberField(
-        "Duration in weeks", widget=GovTextInput(),
+        "Duration in weeks",
+        widget=GovTextInput(),
         invalid_message="Duration must be a whole number of weeks, like 12",
         validators=[NumberRange(min=1, max=156, message="Duration must be between 1 and 156 weeks")],
     )
     camera_preference_id = SelectField("Camera preference", widget=GovSelect(), coerce=int)
     urgency = RadioField(
-        "Urgency", widget=GovRadioInput(), choices=list(URGENCIES.items()), default="routine",
+        "Urgency",
+        widget=GovRadioInput(),
+        choices=list(URGENCIES.items()),
+        default="routine",
         validators=[DataRequired(message="Select whether the request is routine or urgent")],
     )
     urgent_ground = OptionalRadioField(
-        "Grounds for urgency", widget=GovRadioInput(), choices=list(URGENT_GROUNDS.items()),
+        "Grounds for urgency",
+        widget=GovRadioInput(),
+        choices=list(URGENT_GROUNDS.items()),
         description="Only if the request is urgent",
     )
     urgent_explanation = _text("Explain the urgency", "Only if the request is urgent")
@@ -126,11 +160,17 @@ class MoveRequestForm(FlaskForm):
     )
     dpia_reference = _text("DPIA or location annex reference", "For example: DPIA-2026-07", 60, area=False)
     signage_plan = _text("Signage plan", "Where the signs will go and what they will say")
-    privacy_masking = _text("Private areas that need masking", "For example: windows and gardens in view. Leave blank if none.")
+    privacy_masking = _text(
+        "Private areas that need masking", "For example: windows and gardens in view. Leave blank if none."
+    )
     estimated_cost = MoneyField(
-        "Estimated cost of the move, in pounds", widget=GovTextInput(), places=2,
+        "Estimated cost of the move, in pounds",
+        widget=GovTextInput(),
+        places=2,
         invalid_message="Estimated cost must be an amount in pounds, like 850 or 850.50",
-        validators=[NumberRange(min=0, max=1000000, message="Estimated cost must be between £0 and £1,000,000")],
+        validators=[
+            NumberRange(min=0, max=1000000, message="Estimated cost must be between £0 and £1,000,000")
+        ],
     )
     sponsor_id = SelectField("Sponsor you have approached", widget=GovSelect(), coerce=int)
 
@@ -185,9 +225,15 @@ class MoveRequestForm(FlaskForm):
                 field.errors = list(field.errors) + [message]
         if self.urgency.data == "urgent":
             if not self.urgent_ground.data:
-                self.urgent_ground.errors = list(self.urgent_ground.errors) + ["Select the grounds for urgency"]
+                self.urgent_ground.errors = list(self.urgent_ground.errors) + [
+                    "Select the grounds for urgency"
+                ]
             if not self.urgent_explanation.data:
-                self.urgent_explanation.errors = list(self.urgent_explanation.errors) + ["Explain the urgency"]
+                self.urgent_explanation.errors = list(self.urgent_explanation.errors) + [
+                    "Explain the urgency"
+                ]
         if self.wanted_start.data and self.wanted_start.data < today and not self.wanted_start.errors:
-            self.wanted_start.errors = list(self.wanted_start.errors) + ["Wanted start date must be today or in the future"]
+            self.wanted_start.errors = list(self.wanted_start.errors) + [
+                "Wanted start date must be today or in the future"
+            ]
         return not any(f.errors for f in self)

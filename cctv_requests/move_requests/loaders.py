@@ -17,10 +17,7 @@ def can_view(user, move_request: MoveRequest) -> bool:
     if user.has_role(*RESTRICTED_ROLES):
         return True
     # The named sponsor sees a request once it has been sent to them.
-    return (
-        user.has_role("sponsor")
-        and user.id == move_request.sponsor_id
-    )
+    return user.has_role("sponsor") and user.id == move_request.sponsor_id
 
 
 def get_move_request(request_id: int) -> MoveRequest:

@@ -106,7 +106,9 @@ def edit(request_id: int):
             flash(f"Changes to {move_request.reference} saved.", "success")
             return redirect(url_for(".show", request_id=move_request.id))
     return render_template(
-        "move_requests/form.html", form=form, move_request=move_request,
+        "move_requests/form.html",
+        form=form,
+        move_request=move_request,
         title=f"Change request {move_request.reference}",
     )
 
@@ -115,8 +117,11 @@ def _record_exact_view(move_request: MoveRequest, precision: str) -> None:
     # DESIGN.md section 3: every display of an exact location is audited.
     if precision == "exact":
         audit.record(
-            "site.viewed_exact", actor=current_user, object_type="move_request",
-            object_id=move_request.id, site_id=move_request.site_id,
+            "site.viewed_exact",
+            actor=current_user,
+            object_type="move_request",
+            object_id=move_request.id,
+            site_id=move_request.site_id,
         )
         db.session.commit()
 
@@ -226,7 +231,10 @@ def act(request_id: int, action: str):
             data["end"] = move_request.approved_end
         try:
             engine.fire(
-                move_request, trigger, current_user, data,
+                move_request,
+                trigger,
+                current_user,
+                data,
                 expected_version=form.expected_version(),
             )
         except engine.Conflict as conflict:

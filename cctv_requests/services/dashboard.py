@@ -21,7 +21,8 @@ class Section:
     more_url_status: str | None = None
 
 
-def _requests(heading, key, empty, *where, order=MoveRequest.updated_at.desc()) -> Section:
+def _requests(heading, key, empty, *where, order=None) -> Section:
+    order = MoveRequest.updated_at.desc() if order is None else order
     query = sa.select(MoveRequest).where(*where)
     total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
     rows = list(db.session.scalars(query.order_by(order).limit(LIMIT)))
@@ -67,13 +68,22 @@ def sections_for(user, today: date) -> list[Section]:
     if "coordinator" in roles:
         for status, heading, empty in (
             ("endorsed", "Endorsed requests to place on an agenda", "No endorsed requests are waiting."),
-            ("approved", "Approved requests to book an installation for", "No approved requests are waiting."),
+            (
+                "approved",
+                "Approved requests to book an installation for",
+                "No approved requests are waiting.",
+            ),
             ("scheduled", "Installations booked", "No installations are booked."),
             ("ended", "Removed cameras awaiting evaluation", "No evaluations are due."),
         ):
             sections.append(
-                _requests(heading, f"coordinator_{status}", empty, MoveRequest.status == status,
-                          order=MoveRequest.updated_at)
+                _requests(
+                    heading,
+                    f"coordinator_{status}",
+                    empty,
+                    MoveRequest.status == status,
+                    order=MoveRequest.updated_at,
+                )
             )
         sections.append(
             _requests(
@@ -97,4 +107,3 @@ def sections_for(user, today: date) -> list[Section]:
             )
         )
     return sections
-

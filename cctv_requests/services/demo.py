@@ -85,14 +85,28 @@ def create_sample_requests(users: dict[str, User], today: date) -> int:
         return 0
     wards = {w.name: w for w in db.session.scalars(sa.select(Ward))}
     year_start = today.year if today.month >= 4 else today.year - 1
-    priorities = list(db.session.scalars(sa.select(Priority).where(Priority.year_start == year_start).order_by(Priority.id)))
-    officer, sponsor, chair, coordinator = users["officer"], users["sponsor"], users["chair"], users["coordinator"]
+    priorities = list(
+        db.session.scalars(sa.select(Priority).where(Priority.year_start == year_start).order_by(Priority.id))
+    )
+    officer, sponsor, chair, coordinator = (
+        users["officer"],
+        users["sponsor"],
+        users["chair"],
+        users["coordinator"],
+    )
     ward_names = sorted(wards)
 
     def new(n: int, **overrides) -> MoveRequest:
-        site, answers = _answers(wards[ward_names[n % len(ward_names)]], priorities[n % len(priorities)], n, **overrides)
+        site, answers = _answers(
+            wards[ward_names[n % len(ward_names)]], priorities[n % len(priorities)], n, **overrides
+        )
         mr = MoveRequest(
-            reference=f"CCTV-{today.year}-{n:04d}", requester=officer, sponsor=sponsor, site=site, status="draft", **answers
+            reference=f"CCTV-{today.year}-{n:04d}",
+            requester=officer,
+            sponsor=sponsor,
+            site=site,
+            status="draft",
+            **answers,
         )
         db.session.add(mr)
         db.session.commit()
@@ -105,19 +119,29 @@ def create_sample_requests(users: dict[str, User], today: date) -> int:
     fire(new(2, title="Shop theft and threats at the parade"), "submit", officer)
     returned = new(3, title="Cars broken into at the station car park")
     fire(returned, "submit", officer)
-    fire(returned, "return_for_changes", sponsor, reason="Please add the police crime numbers for the baseline period.")
+    fire(
+        returned,
+        "return_for_changes",
+        sponsor,
+        reason="Please add the police crime numbers for the baseline period.",
+    )
     endorsed = new(4, title="Motorbikes on the recreation ground")
     fire(endorsed, "submit", officer)
     fire(endorsed, "endorse", sponsor)
     urgent = new(
-        5, title="Threats to a vulnerable resident", urgency="urgent", urgent_ground="vulnerable_victim",
+        5,
+        title="Threats to a vulnerable resident",
+        urgency="urgent",
+        urgent_ground="vulnerable_victim",
         urgent_explanation="Repeated targeting of a vulnerable adult; police ask for a camera within two weeks.",
     )
     fire(urgent, "submit", officer)
     fire(urgent, "endorse", sponsor)
 
     next_meeting = db.session.scalar(
-        sa.select(Meeting).where(Meeting.status == "planned", Meeting.meets_on >= today).order_by(Meeting.meets_on)
+        sa.select(Meeting)
+        .where(Meeting.status == "planned", Meeting.meets_on >= today)
+        .order_by(Meeting.meets_on)
     )
     if next_meeting is not None:
         queued = new(6, title="Drug dealing by the underpass")
@@ -139,19 +163,53 @@ def create_sample_requests(users: dict[str, User], today: date) -> int:
     for key in ("board", "board2", "chair"):
         db.session.add(Attendance(meeting_id=past.id, user_id=users[key].id))
     db.session.commit()
-    fire(rejected, "reject", chair, when=past_day, reason="The problem is noise, which a camera would not address.")
+    fire(
+        rejected,
+        "reject",
+        chair,
+        when=past_day,
+        reason="The problem is noise, which a camera would not address.",
+    )
     spare = db.session.scalar(sa.select(Camera).where(Camera.asset_tag == "RDC-06")) or db.session.scalar(
         sa.select(Camera).order_by(Camera.id.desc())
     )
     start = past_day + timedelta(days=7)
-    fire(approved, "approve", chair, when=past_day, camera_id=spare.id, start=start, end=start + timedelta(weeks=12),
-         votes_for=3, votes_against=0, votes_abstain=0, reason="Clear evidence; the spare camera is free.")
+    fire(
+        approved,
+        "approve",
+        chair,
+        when=past_day,
+        camera_id=spare.id,
+        start=start,
+        end=start + timedelta(weeks=12),
+        votes_for=3,
+        votes_against=0,
+        votes_abstain=0,
+        reason="Clear evidence; the spare camera is free.",
+    )
     past.status = "closed"
     db.session.commit()
-    fire(approved, "schedule_installation", coordinator, when=past_day, camera_id=spare.id, installation_date=start,
-         installer="Hertfordshire CCTV Partnership", installation_cost=Decimal("640.00"),
-         start=start, end=approved.approved_end)
-    fire(approved, "record_installation", coordinator, when=start, installed_on=start,
-         dpia_reference="DPIA-2026-08", signage_confirmed=True, consents_recorded=True,
-         review_due=start + timedelta(weeks=8))
+    fire(
+        approved,
+        "schedule_installation",
+        coordinator,
+        when=past_day,
+        camera_id=spare.id,
+        installation_date=start,
+        installer="Hertfordshire CCTV Partnership",
+        installation_cost=Decimal("640.00"),
+        start=start,
+        end=approved.approved_end,
+    )
+    fire(
+        approved,
+        "record_installation",
+        coordinator,
+        when=start,
+        installed_on=start,
+        dpia_reference="DPIA-2026-08",
+        signage_confirmed=True,
+        consents_recorded=True,
+        review_due=start + timedelta(weeks=8),
+    )
     return db.session.scalar(sa.select(sa.func.count()).select_from(MoveRequest))

@@ -40,8 +40,13 @@ def plan_meeting(meets_on: date, *, quorum: int = DEFAULT_QUORUM, actor=None) ->
     )
     db.session.add(meeting)
     db.session.flush()
-    audit.record("meeting.planned", actor=actor, object_type="meeting", object_id=meeting.id,
-                 meets_on=meets_on.isoformat())
+    audit.record(
+        "meeting.planned",
+        actor=actor,
+        object_type="meeting",
+        object_id=meeting.id,
+        meets_on=meets_on.isoformat(),
+    )
     return meeting
 
 
@@ -97,15 +102,21 @@ def record_attendance(meeting: Meeting, user_ids: set[int], actor) -> None:
             db.session.delete(row)
     for user_id in user_ids - current.keys():
         db.session.add(Attendance(meeting_id=meeting.id, user_id=user_id))
-    audit.record("meeting.attendance", actor=actor, object_type="meeting", object_id=meeting.id,
-                 present=sorted(user_ids))
+    audit.record(
+        "meeting.attendance",
+        actor=actor,
+        object_type="meeting",
+        object_id=meeting.id,
+        present=sorted(user_ids),
+    )
     db.session.commit()
 
 
 def declare_interest(item: AgendaItem, user, note: str) -> None:
     db.session.add(Interest(agenda_item_id=item.id, user_id=user.id, note=note))
-    audit.record("meeting.interest_declared", actor=user, object_type="agenda_item",
-                 object_id=item.id, note=note)
+    audit.record(
+        "meeting.interest_declared", actor=user, object_type="agenda_item", object_id=item.id, note=note
+    )
     db.session.commit()
 
 

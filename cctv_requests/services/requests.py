@@ -8,21 +8,33 @@ from sqlalchemy.exc import IntegrityError
 from .. import audit
 from ..extensions import db
 from ..models import MoveRequest, Priority, Site, User, UserRole
-from ..models.places import Ward
 from ..models.cameras import Camera
+from ..models.places import Ward
 
 SITE_FIELDS = ("street", "exact_location", "view_description", "mounting")
 REQUEST_FIELDS = (
-    "title", "problem", "pressing_need", "crime_count", "asb_count", "baseline_start",
-    "baseline_end", "intelligence_summary", "alternatives", "wanted_start", "duration_weeks",
-    "urgency", "urgent_explanation", "overt_confirmed", "dpia_reference", "signage_plan",
-    "privacy_masking", "estimated_cost",
+    "title",
+    "problem",
+    "pressing_need",
+    "crime_count",
+    "asb_count",
+    "baseline_start",
+    "baseline_end",
+    "intelligence_summary",
+    "alternatives",
+    "wanted_start",
+    "duration_weeks",
+    "urgency",
+    "urgent_explanation",
+    "overt_confirmed",
+    "dpia_reference",
+    "signage_plan",
+    "privacy_masking",
+    "estimated_cost",
 )
 
 TEXT_FIELDS = frozenset(
-    name
-    for name in REQUEST_FIELDS
-    if isinstance(MoveRequest.__table__.c[name].type, sa.String)
+    name for name in REQUEST_FIELDS if isinstance(MoveRequest.__table__.c[name].type, sa.String)
 )
 
 
@@ -30,9 +42,7 @@ def form_choices(user, today: date) -> dict:
     """The lists the request form offers."""
     year_start = today.year if today.month >= 4 else today.year - 1
     priorities = list(
-        db.session.scalars(
-            sa.select(Priority).where(Priority.year_start == year_start).order_by(Priority.id)
-        )
+        db.session.scalars(sa.select(Priority).where(Priority.year_start == year_start).order_by(Priority.id))
     )
     sponsors = db.session.scalars(
         sa.select(User)
@@ -43,7 +53,11 @@ def form_choices(user, today: date) -> dict:
     return {
         "wards": list(db.session.scalars(sa.select(Ward).order_by(Ward.name))),
         "priorities": priorities,
-        "cameras": list(db.session.scalars(sa.select(Camera).where(Camera.service_status != "retired").order_by(Camera.name))),
+        "cameras": list(
+            db.session.scalars(
+                sa.select(Camera).where(Camera.service_status != "retired").order_by(Camera.name)
+            )
+        ),
         "sponsors": list(sponsors),
     }
 

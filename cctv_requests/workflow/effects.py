@@ -8,7 +8,7 @@ from collections.abc import Callable
 import sqlalchemy as sa
 
 from ..extensions import db
-from ..models import AgendaItem, Deployment, Meeting, MoveRequest
+from ..models import AgendaItem, Deployment, Meeting
 from ..models.base import utcnow
 from .guards import Context
 
@@ -162,9 +162,7 @@ def _end(ctx, tools):
     mr = ctx.move_request
     mr.removed_on = ctx.value("removed_on")
     deployment = db.session.scalar(
-        sa.select(Deployment).where(
-            Deployment.move_request_id == mr.id, Deployment.removed_on.is_(None)
-        )
+        sa.select(Deployment).where(Deployment.move_request_id == mr.id, Deployment.removed_on.is_(None))
     )
     if deployment is not None:
         deployment.removed_on = mr.removed_on
@@ -200,5 +198,3 @@ EFFECTS: dict[str, Effect] = {
     "cancel": _cancel,
     "record_evaluation": _evaluate,
 }
-
-

@@ -58,11 +58,7 @@ def _actor_allowed(t: Transition, ctx: Context) -> bool:
     for actor in t.actors:
         if actor == "requester" and ctx.actor_id == mr.requester_id:
             return True
-        if (
-            actor == "named_sponsor"
-            and "sponsor" in ctx.actor_roles
-            and ctx.actor_id == mr.sponsor_id
-        ):
+        if actor == "named_sponsor" and "sponsor" in ctx.actor_roles and ctx.actor_id == mr.sponsor_id:
             return True
         if actor in ctx.actor_roles:
             return True
@@ -153,9 +149,11 @@ def _load_facts(
         camera = db.session.get(Camera, data["camera_id"])
         facts["camera_in_service"] = camera is not None and camera.service_status == "in_service"
         if data.get("start") and data.get("end"):
-            facts["camera_clashes"] = tuple(
-                clashes(camera.id, data["start"], data["end"], exclude_id=move_request.id)
-            ) if camera is not None else ()
+            facts["camera_clashes"] = (
+                tuple(clashes(camera.id, data["start"], data["end"], exclude_id=move_request.id))
+                if camera is not None
+                else ()
+            )
     return Facts(**facts)
 
 

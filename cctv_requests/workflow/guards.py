@@ -85,9 +85,7 @@ REQUIRED_ANSWERS = (
 
 
 def missing_answers(move_request) -> list[str]:
-    missing = [
-        label for name, label in REQUIRED_ANSWERS if getattr(move_request, name) in (None, "")
-    ]
+    missing = [label for name, label in REQUIRED_ANSWERS if getattr(move_request, name) in (None, "")]
     if not move_request.overt_confirmed:
         missing.append("confirmation that the camera will be overt with signs")
     if move_request.urgency == "urgent" and not (
@@ -137,9 +135,9 @@ def meeting_accepts_items(ctx: Context) -> str | None:
     facts = ctx.facts
     if facts.chosen_meeting_status != "planned":
         return "Select a planned meeting."
-    if facts.chosen_meeting_cutoff and facts.chosen_meeting_cutoff < ctx.today:
-        if "chair" not in ctx.actor_roles:
-            return "The papers cut-off for that meeting has passed. Only the chair can accept a late item."
+    late = facts.chosen_meeting_cutoff is not None and facts.chosen_meeting_cutoff < ctx.today
+    if late and "chair" not in ctx.actor_roles:
+        return "The papers cut-off for that meeting has passed. Only the chair can accept a late item."
     return None
 
 
@@ -153,10 +151,7 @@ def meeting_in_session(ctx: Context) -> str | None:
 @guard()
 def meeting_quorate(ctx: Context) -> str | None:
     if ctx.facts.present_count < ctx.facts.quorum:
-        return (
-            f"The meeting is not quorate: {ctx.facts.present_count} present, "
-            f"{ctx.facts.quorum} needed."
-        )
+        return f"The meeting is not quorate: {ctx.facts.present_count} present, {ctx.facts.quorum} needed."
     return None
 
 
@@ -191,9 +186,11 @@ def camera_available(ctx: Context) -> str | None:
     if not ctx.facts.camera_in_service:
         return "That camera is not in service."
     if ctx.facts.camera_clashes:
-        return "That camera is already booked for an overlapping period by " + ", ".join(
-            ctx.facts.camera_clashes
-        ) + "."
+        return (
+            "That camera is already booked for an overlapping period by "
+            + ", ".join(ctx.facts.camera_clashes)
+            + "."
+        )
     return None
 
 

@@ -1,0 +1,182 @@
+"""Factory functions with sensible defaults and keyword overrides."""
+
+import itertools
+from datetime import date, timedelta
+from decimal import Decimal
+
+import sqlalchemy as sa
+
+from cctv_requests.auth.passwords import hash_password
+from cctv_requests.extensions import db
+from cctv_requests.models import (
+    AgendaItem,
+    Attendance,
+    Camera,
+    Deployment,
+    Meeting,
+    MoveRequest,
+    Priority,
+    Site,
+    User,
+    Ward,
+)
+from cctv_requests.services import district as district_service
+from cctv_requests.services.meetings import plan_meeting
+
+PASSWORD = "correct horse battery staple"
+_PASSWORD_HASH = hash_password(PASSWORD)
+# Strings that must never reach a councillor or an anonymous visitor (SEC-4).
+EXACT_MARK = "EXACTSECRET lamp column 99 behind the sorting office"
+INTEL_MARK = "INTELSECRET informant reports dealing from flat 4"
+VIEW_MARK = "VIEWSECRET the back gardens of Acacia Avenue"
+
+_numbers = itertools.count(1)
+
+
+def district(today: date | None = None) -> dict:
+    district_service.apply(district_service.load(), today or date.today())
+    return {
+        "wards": list(db.session.scalars(sa.select(Ward).order_by(Ward.name))),
+        "cameras": list(db.session.scalars(sa.select(Camera).order_by(Camera.name))),
+    }
+
+
+def user(*roles: str, name: str | None = None, email: str | None = None, **fields) -> User:
+    n = next(_numbers)
+    account = User(
+        email=email or f"user{n}@example.org",
+        name=name or f"Test User {n}",
+        password_hash=_PASSWORD_HASH,
+        **fields,
+    )
+    account.set_roles(roles)
+    db.session.add(account)
+    db.session.commit()
+    return account
+
+
+def ward(name: str | None = None) -> Ward:
+    existing = db.session.scalar(sa.select(Ward).where(Ward.name == name)) if name else None
+    if existing:
+        return existing
+    w = Ward(name=name or f"Ward {next(_numbers)}")
+    db.session.add(w)
+    db.session.commit()
+    return w
+
+
+def priority(year_start: int | None = None, name: str = "Violence") -> Priority:
+    today = date.today()
+    year_start = year_start or (today.year if today.month >= 4 else today.year - 1)
+    found = db.session.scalar(
+        sa.select(Priority).where(Priority.year_start == year_start, Priority.name == name)
+    )
+    if found:
+        return found
+    p = Priority(year_start=year_start, name=name)
+    db.session.add(p)
+    db.session.commit()
+    return p
+
+
+def camera(**fields) -> Camera:
+    n = next(_numbers)
+    c = Camera(
+        asset_tag=fields.pop("asset_tag", f"TST-{n:03d}"), name=fields.pop("name", f"Camera {n}"), **fields
+    )
+    db.session.add(c)
+    db.session.commit()
+    return c
+
+
+def site(ward_obj: Ward | None = None, **fields) -> Site:
+    s = Site(
+        ward=ward_obj or ward(),
+        street=fields.pop("street", "Station Road"),
+        exact_location=fields.pop("exact_location", EXACT_MARK),
+        view_description=fields.pop("view_description", VIEW_MARK),
+        **fields,
+    )
+    db.session.add(s)
+    db.session.commit()
+    return s
+
+
+def deployment(camera_obj: Camera, site_obj: Site | None = None, **fields) -> Deployment:
+    d = Deployment(
+        camera=camera_obj,
+        site=site_obj or site(),
+        installed_on=fields.pop("installed_on", date.today() - timedelta(days=60)),
+        **fields,
+    )
+    db.session.add(d)
+    db.session.commit()
+    return d
+
+
+def complete_answers(**overrides) -> dict:
+    today = date.today()
+    answers = dict(
+        title="Motorbikes on the recreation ground",
+        problem="Motorbikes ridden at speed across the field in the evenings.",
+        purposes="deter,detect",
+        pressing_need="A child was nearly hit last month.",
+        crime_count=12,
+        asb_count=40,
+        baseline_start=today - timedelta(days=180),
+        baseline_end=today - timedelta(days=1),
+        intelligence_sources="police,community",
+        intelligence_summary=INTEL_MARK,
+        alternatives="Barriers at the entrances; police patrols.",
+        wanted_start=today + timedelta(days=30),
+        duration_weeks=12,
+        urgency="routine",
+        overt_confirmed=True,
+        dpia_reference="DPIA-TEST-1",
+        signage_plan="Signs at both gates.",
+        privacy_masking="",
+        estimated_cost=Decimal("900.00"),
+    )
+    answers.update(overrides)
+    return answers
+
+
+def move_request(
+    requester: User | None = None,
+    sponsor: User | None = None,
+    status: str = "draft",
+    site_obj: Site | None = None,
+    **overrides,
+) -> MoveRequest:
+    """A complete request, put straight into ``status`` for a test's set-up."""
+    requester = requester or user("officer")
+    sponsor = sponsor or user("sponsor")
+    n = next(_numbers)
+    mr = MoveRequest(
+        reference=overrides.pop("reference", f"CCTV-TEST-{n:04d}"),
+        requester=requester,
+        sponsor=sponsor,
+        site=site_obj or site(),
+        priority_id=overrides.pop("priority_id", None) or priority().id,
+        status=status,
+        **complete_answers(**overrides),
+    )
+    db.session.add(mr)
+    db.session.commit()
+    return mr
+
+
+def meeting(meets_on: date | None = None, status: str = "planned", attendees=(), quorum: int = 3) -> Meeting:
+    m = plan_meeting(meets_on or date.today() + timedelta(days=40), quorum=quorum)
+    m.status = status
+    for person in attendees:
+        db.session.add(Attendance(meeting_id=m.id, user_id=person.id))
+    db.session.commit()
+    return m
+
+
+def agenda_item(meeting_obj: Meeting, mr: MoveRequest, **fields) -> AgendaItem:
+    item = AgendaItem(meeting_id=meeting_obj.id, move_request_id=mr.id, **fields)
+    db.session.add(item)
+    db.session.commit()
+    return item
