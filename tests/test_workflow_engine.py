@@ -1,0 +1,198 @@
+"""The engine's guards, effects and compare-and-set, one rule at a time."""
+
+from datetime import date, timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from cctv_requests.extensions import db
+from cctv_requests.models import AgendaItem, AuditEvent, Deployment, Interest, MoveRequest
+from cctv_requests.workflow import engine
+from cctv_requests.workflow.guards import missing_answers
+from tests import factories
+
+TODAY = date.today()
+
+
+@pytest.fixture
+def board(app):
+    chair = factories.user("board", "chair", name="Chair")
+    members = [chair, factories.user("board"), factories.user("board")]
+    return {"chair": chair, "members": members}
+
+
+def on_agenda(meeting, **overrides):
+    mr = factories.move_request(status="on_agenda", **overrides)
+    factories.agenda_item(meeting, mr)
+    return mr
+
+
+def approve_data(camera, start=TODAY + timedelta(days=10), weeks=8):
+    return {"camera_id": camera.id, "start": start, "end": start + timedelta(weeks=weeks)}
+
+
+def test_submit_is_refused_until_every_answer_is_given(app):
+    mr = factories.move_request(signage_plan="", wanted_start=None)
+    assert missing_answers(mr) == ["the wanted start date", "the signage plan"]
+    with pytest.raises(engine.Refused, match="Still needed: the wanted start date, the signage plan"):
+        engine.fire(mr, "submit", mr.requester)
+    assert db.session.get(MoveRequest, mr.id).status == "draft"
+
+
+def test_a_request_naming_its_requester_as_sponsor_cannot_be_submitted(app):
+    both = factories.user("officer", "sponsor")
+    mr = factories.move_request(requester=both, sponsor=both)
+    with pytest.raises(engine.Refused, match="sponsor other than yourself"):
+        engine.fire(mr, "submit", both)
+
+
+def test_approval_needs_a_quorate_meeting_in_session(board):
+    camera = factories.camera()
+    meeting = factories.meeting(TODAY, status="in_session", attendees=board["members"][:2])
+    mr = on_agenda(meeting)
+    with pytest.raises(engine.Refused, match="not quorate: 2 present, 3 needed"):
+        engine.fire(mr, "approve", board["chair"], approve_data(camera))
+    planned = factories.meeting(TODAY + timedelta(days=3), attendees=board["members"])
+    other = on_agenda(planned)
+    with pytest.raises(engine.Refused, match="only while its meeting is in session"):
+        engine.fire(other, "approve", board["chair"], approve_data(camera))
+
+
+def test_a_member_who_declared_an_interest_takes_no_part(board):
+    meeting = factories.meeting(TODAY, status="in_session", attendees=board["members"])
+    mr = factories.move_request(status="on_agenda")
+    item = factories.agenda_item(meeting, mr)
+    db.session.add(Interest(agenda_item_id=item.id, user_id=board["chair"].id, note="Lives nearby"))
+    db.session.commit()
+    assert "reject" not in {t.trigger for t in engine.allowed_actions(board["chair"], mr)}
+    with pytest.raises(engine.Refused, match="declared an interest"):
+        engine.fire(mr, "reject", board["chair"], {"reason": "No"})
+
+
+def test_a_camera_booked_for_an_overlapping_period_cannot_be_approved(board):
+    camera = factories.camera()
+    meeting = factories.meeting(TODAY, status="in_session", attendees=board["members"])
+    first, second = on_agenda(meeting), on_agenda(meeting)
+    engine.fire(first, "approve", board["chair"], approve_data(camera))
+    with pytest.raises(engine.Refused, match=f"already booked for an overlapping period by {first.reference}"):
+        engine.fire(second, "approve", board["chair"], approve_data(camera, start=TODAY + timedelta(days=20)))
+    # The same camera after the first booking ends is free.
+    engine.fire(second, "approve", board["chair"], approve_data(camera, start=TODAY + timedelta(weeks=12)))
+    assert db.session.get(MoveRequest, second.id).status == "approved"
+
+
+def test_a_faulty_camera_cannot_be_approved(board):
+    camera = factories.camera(service_status="faulty")
+    meeting = factories.meeting(TODAY, status="in_session", attendees=board["members"])
+    with pytest.raises(engine.Refused, match="not in service"):
+        engine.fire(on_agenda(meeting), "approve", board["chair"], approve_data(camera))
+
+
+def test_only_the_chair_may_place_an_item_after_the_cut_off(app):
+    coordinator = factories.user("coordinator")
+    chair = factories.user("board", "chair")
+    meeting = factories.meeting(TODAY + timedelta(days=3))  # cut-off already passed
+    mr = factories.move_request(status="endorsed")
+    with pytest.raises(engine.Refused, match="cut-off for that meeting has passed"):
+        engine.fire(mr, "place_on_agenda", coordinator, {"meeting_id": meeting.id})
+    engine.fire(mr, "place_on_agenda", chair, {"meeting_id": meeting.id})
+    item = db.session.scalar(sa.select(AgendaItem).where(AgendaItem.move_request_id == mr.id))
+    assert item.meeting_id == meeting.id and item.late
+
+
+def test_defer_moves_the_item_to_the_next_meeting(board):
+    meeting = factories.meeting(TODAY, status="in_session", attendees=board["members"])
+    next_meeting = factories.meeting(TODAY + timedelta(days=120))
+    mr = on_agenda(meeting)
+    engine.fire(mr, "defer", board["chair"], {"reason": "Waiting for the police analysis."})
+    items = db.session.scalars(
+        sa.select(AgendaItem).where(AgendaItem.move_request_id == mr.id).order_by(AgendaItem.id)
+    ).all()
+    assert [(i.meeting_id, i.outcome) for i in items] == [(meeting.id, "deferred"), (next_meeting.id, None)]
+    assert items[0].reasons == "Waiting for the police analysis."
+    assert db.session.get(MoveRequest, mr.id).status == "on_agenda"
+
+
+def test_chairs_action_needs_an_urgent_request_and_an_independent_chair(app):
+    chair = factories.user("board", "chair")
+    factories.meeting(TODAY + timedelta(days=50))
+    camera = factories.camera()
+    data = {**approve_data(camera), "reason": "Cannot wait eight weeks."}
+    routine = factories.move_request(status="endorsed")
+    with pytest.raises(engine.Refused, match="Only an urgent request"):
+        engine.fire(routine, "approve_urgently", chair, data)
+    sponsored_by_chair = factories.move_request(
+        status="endorsed", sponsor=chair, urgency="urgent", urgent_ground="imminent_event", urgent_explanation="x"
+    )
+    with pytest.raises(engine.Refused, match="requester or sponsor"):
+        engine.fire(sponsored_by_chair, "approve_urgently", chair, data)
+    urgent = factories.move_request(
+        status="endorsed", urgency="urgent", urgent_ground="imminent_event", urgent_explanation="x"
+    )
+    engine.fire(urgent, "approve_urgently", chair, data)
+    ratification = db.session.scalar(sa.select(AgendaItem).where(AgendaItem.move_request_id == urgent.id))
+    assert ratification.kind == "ratification"
+    assert db.session.get(MoveRequest, urgent.id).chair_action
+
+
+def test_installation_moves_the_camera_and_ends_its_earlier_request(app):
+    coordinator = factories.user("coordinator")
+    camera = factories.camera()
+    old = factories.move_request(status="live", approved_camera_id=camera.id, installed_on=TODAY - timedelta(days=90))
+    old_deployment = factories.deployment(camera, old.site, installed_on=old.installed_on, move_request_id=old.id)
+    new = factories.move_request(
+        status="scheduled",
+        approved_camera_id=camera.id,
+        approved_start=TODAY,
+        approved_end=TODAY + timedelta(weeks=10),
+        installation_date=TODAY,
+    )
+    engine.fire(
+        new,
+        "record_installation",
+        coordinator,
+        {
+            "installed_on": TODAY,
+            "dpia_reference": "DPIA-9",
+            "signage_confirmed": True,
+            "consents_recorded": True,
+            "review_due": TODAY + timedelta(days=56),
+        },
+    )
+    db.session.expire_all()
+    assert db.session.get(MoveRequest, new.id).status == "live"
+    ended = db.session.get(MoveRequest, old.id)
+    assert (ended.status, ended.removed_on, ended.version) == ("ended", TODAY, 2)
+    assert db.session.get(Deployment, old_deployment.id).removed_on == TODAY
+    open_rows = db.session.scalars(
+        sa.select(Deployment).where(Deployment.camera_id == camera.id, Deployment.removed_on.is_(None))
+    ).all()
+    assert [(d.site_id, d.move_request_id) for d in open_rows] == [(new.site_id, new.id)]
+    actions = db.session.scalars(sa.select(AuditEvent.action).where(AuditEvent.object_id == old.id)).all()
+    assert "request.end_deployment" in actions
+
+
+def test_a_stale_version_is_a_conflict_and_saves_nothing(app):
+    mr = factories.move_request(status="submitted")
+    before = db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent))
+    with pytest.raises(engine.Conflict):
+        engine.fire(mr, "endorse", mr.sponsor, expected_version=mr.version + 1)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent)) == before
+
+
+def test_a_change_made_meanwhile_loses_the_compare_and_set(app):
+    mr = factories.move_request(status="submitted")
+    sponsor = mr.sponsor
+    # Another server process endorses the request after this one loaded it.
+    with db.engine.begin() as other:
+        other.execute(
+            sa.update(MoveRequest).where(MoveRequest.id == mr.id).values(status="endorsed", version=2)
+        )
+    with pytest.raises(engine.Conflict):
+        engine.fire(mr, "return_for_changes", sponsor, {"reason": "Needs the crime numbers"})
+    db.session.expire_all()
+    after = db.session.get(MoveRequest, mr.id)
+    assert (after.status, after.version, after.last_reason) == ("endorsed", 2, "")
+    assert not db.session.scalar(
+        sa.select(sa.func.count()).where(AuditEvent.action == "request.return_for_changes")
+    )
