@@ -7,6 +7,7 @@ import uuid
 
 import pytest
 import sqlalchemy as sa
+from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy.engine import make_url
 
@@ -98,9 +99,20 @@ def app_config(database_url):
     return config_for(database_url)
 
 
+class FreshContextClient(FlaskClient):
+    """Runs each request in an application context of its own, as a real
+    server does, so nothing (the signed-in user in ``g``, the database
+    session) leaks from the test's context into the request."""
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
 @pytest.fixture
 def app(app_config):
     app = create_app(app_config)
+    app.test_client_class = FreshContextClient
     with app.app_context():
         yield app
         db.session.remove()

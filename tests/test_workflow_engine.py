@@ -74,7 +74,9 @@ def test_a_camera_booked_for_an_overlapping_period_cannot_be_approved(board):
     meeting = factories.meeting(TODAY, status="in_session", attendees=board["members"])
     first, second = on_agenda(meeting), on_agenda(meeting)
     engine.fire(first, "approve", board["chair"], approve_data(camera))
-    with pytest.raises(engine.Refused, match=f"already booked for an overlapping period by {first.reference}"):
+    with pytest.raises(
+        engine.Refused, match=f"already booked for an overlapping period by {first.reference}"
+    ):
         engine.fire(second, "approve", board["chair"], approve_data(camera, start=TODAY + timedelta(days=20)))
     # The same camera after the first booking ends is free.
     engine.fire(second, "approve", board["chair"], approve_data(camera, start=TODAY + timedelta(weeks=12)))
@@ -122,7 +124,11 @@ def test_chairs_action_needs_an_urgent_request_and_an_independent_chair(app):
     with pytest.raises(engine.Refused, match="Only an urgent request"):
         engine.fire(routine, "approve_urgently", chair, data)
     sponsored_by_chair = factories.move_request(
-        status="endorsed", sponsor=chair, urgency="urgent", urgent_ground="imminent_event", urgent_explanation="x"
+        status="endorsed",
+        sponsor=chair,
+        urgency="urgent",
+        urgent_ground="imminent_event",
+        urgent_explanation="x",
     )
     with pytest.raises(engine.Refused, match="requester or sponsor"):
         engine.fire(sponsored_by_chair, "approve_urgently", chair, data)
@@ -138,8 +144,12 @@ def test_chairs_action_needs_an_urgent_request_and_an_independent_chair(app):
 def test_installation_moves_the_camera_and_ends_its_earlier_request(app):
     coordinator = factories.user("coordinator")
     camera = factories.camera()
-    old = factories.move_request(status="live", approved_camera_id=camera.id, installed_on=TODAY - timedelta(days=90))
-    old_deployment = factories.deployment(camera, old.site, installed_on=old.installed_on, move_request_id=old.id)
+    old = factories.move_request(
+        status="live", approved_camera_id=camera.id, installed_on=TODAY - timedelta(days=90)
+    )
+    old_deployment = factories.deployment(
+        camera, old.site, installed_on=old.installed_on, move_request_id=old.id
+    )
     new = factories.move_request(
         status="scheduled",
         approved_camera_id=camera.id,

@@ -1,0 +1,120 @@
+"""SEC-1 and SEC-2: every route declares who may use it, and every viewer
+gets exactly the expected answer from every route."""
+
+import pytest
+from flask import Flask
+
+from cctv_requests import _check_policies
+from cctv_requests.access import POLICY_ATTR
+from tests import scene as scenes
+from tests.scene import VIEWERS
+
+LOGIN = "login"  # a redirect to the sign-in page
+OK, REDIRECT, FORBIDDEN = 200, 302, 403
+SIGNED_IN = tuple(v for v in VIEWERS if v != "anonymous")
+
+
+def answers(allowed, ok=OK, *, anonymous=LOGIN, others=FORBIDDEN):
+    """Expected answer per viewer: ``ok`` for the allowed ones."""
+    table = {v: (ok if v in allowed else others) for v in SIGNED_IN}
+    table["anonymous"] = anonymous
+    return table
+
+
+PUBLIC = {v: OK for v in VIEWERS}
+READERS = ("officer", "sponsor", "board", "chair", "coordinator")
+BOARD = ("board", "chair", "coordinator")
+
+# (endpoint, method, url with {placeholders} from the scene, form data, expected per viewer)
+MATRIX = [
+    ("main.dashboard", "GET", "/", None, answers(SIGNED_IN)),
+    ("main.healthz", "GET", "/healthz", None, PUBLIC),
+    ("main.accessibility", "GET", "/accessibility", None, PUBLIC),
+    ("static", "GET", "/static/app.css", None, PUBLIC),
+    ("auth.sign_in", "GET", "/sign-in", None, answers((), others=REDIRECT, anonymous=OK)),
+    ("auth.sign_in", "POST", "/sign-in", {}, answers((), others=REDIRECT, anonymous=OK)),
+    ("auth.sign_out", "POST", "/sign-out", {}, answers(SIGNED_IN, REDIRECT)),
+    ("move_requests.index", "GET", "/requests", None, answers(READERS)),
+    ("move_requests.new", "GET", "/requests/new", None, answers(("officer",))),
+    ("move_requests.new", "POST", "/requests/new", {}, answers(("officer",))),
+    ("move_requests.show", "GET", "/requests/{submitted}", None, answers(READERS)),
+    ("move_requests.edit", "GET", "/requests/{draft}/edit", None, answers(("officer",))),
+    ("move_requests.edit", "POST", "/requests/{draft}/edit", {}, answers(("officer",))),
+    ("move_requests.check_answers", "GET", "/requests/{draft}/check-answers", None, answers(("officer",))),
+    ("move_requests.act", "GET", "/requests/{submitted}/endorse", None, answers(("sponsor",))),
+    # An empty withdrawal comes back with "Enter the reason" for those who may withdraw.
+    ("move_requests.act", "POST", "/requests/{submitted}/withdraw", {}, answers(("officer", "coordinator"))),
+    ("meetings.index", "GET", "/meetings", None, answers(BOARD)),
+    ("meetings.index", "POST", "/meetings", {}, answers(("coordinator",))),
+    ("meetings.show", "GET", "/meetings/{meeting}", None, answers(BOARD)),
+    ("meetings.open_", "POST", "/meetings/{meeting}/open", {}, answers(("chair", "coordinator"), REDIRECT)),
+    (
+        "meetings.attendance",
+        "POST",
+        "/meetings/{meeting}/attendance",
+        {},
+        answers(("chair", "coordinator"), REDIRECT),
+    ),
+    ("meetings.close", "POST", "/meetings/{meeting}/close", {}, answers(("chair", "coordinator"), REDIRECT)),
+    (
+        "meetings.interest",
+        "GET",
+        "/meetings/{meeting}/items/{item}/interest",
+        None,
+        answers(("board", "chair")),
+    ),
+    (
+        "meetings.interest",
+        "POST",
+        "/meetings/{meeting}/items/{item}/interest",
+        {},
+        answers(("board", "chair")),
+    ),
+    ("cameras.index", "GET", "/cameras", None, answers(SIGNED_IN)),
+    ("cameras.show", "GET", "/cameras/{camera}", None, answers(SIGNED_IN)),
+    ("admin.users", "GET", "/admin/users", None, answers(("admin",))),
+]
+
+
+def test_every_route_declares_an_access_policy(app):
+    missing = [
+        rule.endpoint
+        for rule in app.url_map.iter_rules()
+        if not hasattr(app.view_functions[rule.endpoint], POLICY_ATTR)
+    ]
+    assert missing == []
+
+
+def test_an_app_with_a_route_lacking_a_policy_refuses_to_start():
+    app = Flask(__name__)
+    app.add_url_rule("/forgotten", "forgotten", lambda: "no policy")
+    with pytest.raises(RuntimeError, match="forgotten"):
+        _check_policies(app)
+
+
+def test_the_matrix_covers_every_route_and_method(app):
+    routes = {
+        (rule.endpoint, method)
+        for rule in app.url_map.iter_rules()
+        for method in rule.methods - {"HEAD", "OPTIONS"}
+    }
+    assert routes == {(endpoint, method) for endpoint, method, *_ in MATRIX}
+
+
+@pytest.mark.parametrize("endpoint,method,url,form,expected", MATRIX, ids=[f"{m} {e}" for e, m, *_ in MATRIX])
+def test_each_viewer_gets_the_expected_answer(app, client, login_as, endpoint, method, url, form, expected):
+    world = scenes.build()
+    path = url.format(**world.ids)
+    got = {}
+    for viewer in VIEWERS:
+        with client.session_transaction() as session:
+            session.clear()
+        if viewer != "anonymous":
+            login_as(user=world.users[viewer])
+        response = client.open(path, method=method, data=form)
+        answer = response.status_code
+        response.close()
+        if answer == 302 and "/sign-in" in response.headers["Location"] and viewer == "anonymous":
+            answer = LOGIN
+        got[viewer] = answer
+    assert got == expected

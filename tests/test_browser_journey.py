@@ -1,0 +1,389 @@
+"""One request from the officer's form to the installed camera, through the
+real pages in real Chromium, as the four people involved; axe on every page
+(QUALITY.md A11Y-1), error summary focus and 320 px reflow (A11Y-2)."""
+
+import re
+from datetime import date, timedelta
+from types import SimpleNamespace
+
+import pytest
+import sqlalchemy as sa
+from playwright.sync_api import expect
+
+from cctv_requests.extensions import db
+from cctv_requests.models import Deployment, Meeting, MoveRequest, Site, User
+from tests import factories
+from tests.browser import (  # noqa: F401  (fixtures)
+    BOOM_PATH,
+    NARROW,
+    action,
+    assert_accessible,
+    assert_no_horizontal_scroll,
+    chromium,
+    close,
+    fill_date,
+    heading,
+    live_server,
+    screenshot,
+    sign_in,
+    success_banner,
+)
+
+pytestmark = [
+    pytest.mark.browser,
+    # Work-arounds, not fixes, while warnings are errors (pyproject.toml): the
+    # server thread shares the warning filters, so a warning there is a 500.
+    # cctv_requests/services/district.py calls Result.tuples(), deprecated in
+    # SQLAlchemy 2.1; the forms (and govuk-frontend-wtf) pass tuple choices,
+    # which WTForms 3.3 warns about.
+    pytest.mark.filterwarnings("ignore:The Result.tuples:sqlalchemy.exc.SADeprecationWarning"),
+    pytest.mark.filterwarnings("ignore:Passing SelectField choices as tuples:DeprecationWarning"),
+]
+
+STREET = "Gosforth Lane"
+EXACT = "Lamp column 12, outside 40 Gosforth Lane, by the footpath to the recreation ground"
+TITLE = "Motorbikes on the Gosforth Lane recreation ground"
+CAMERA = "Camera 1 (RDC-01)"
+
+
+def _seed(app) -> dict:
+    """The district, the five people of the journey and the meeting to use."""
+    with app.app_context():
+        factories.district()
+        people = {
+            "officer": factories.user("officer", name="Olivia Officer", email="officer@example.org"),
+            "sponsor": factories.user(
+                "sponsor",
+                name="Sam Sponsor",
+                email="sponsor@example.org",
+                organisation="Hertfordshire Police",
+            ),
+            "coordinator": factories.user(
+                "coordinator", name="Cara Coordinator", email="coordinator@example.org"
+            ),
+            "chair": factories.user("board", "chair", name="Charles Chair", email="chair@example.org"),
+            "board1": factories.user("board", name="Bea Board", email="board1@example.org"),
+            "board2": factories.user("board", name="Ben Board", email="board2@example.org"),
+            "councillor": factories.user("councillor", name="Colin Councillor", email="cllr@example.org"),
+        }
+        today = date.today()
+        # The first planned meeting whose papers cut-off has not passed, so the
+        # coordinator (not only the chair) may place the item on it.
+        meeting = db.session.scalar(
+            sa.select(Meeting)
+            .where(Meeting.status == "planned", Meeting.cutoff_on >= today)
+            .order_by(Meeting.meets_on)
+            .limit(1)
+        ) or factories.meeting(today + timedelta(days=40))
+        meeting_option = f"{meeting.meets_on:%-d %B %Y} (papers cut-off {meeting.cutoff_on:%-d %B %Y})"
+        seeded = {
+            # Plain values: the rows are detached once the session is removed.
+            "people": {
+                key: SimpleNamespace(id=u.id, name=u.name, email=u.email) for key, u in people.items()
+            },
+            "meeting_option": meeting_option,
+            "meeting_date": f"{meeting.meets_on:%-d %B %Y}",
+            "meeting_title": meeting.title,
+        }
+        db.session.remove()
+    return seeded
+
+
+def _fill_request_form(page, today: date) -> None:
+    page.get_by_label("Ward").select_option(label="Oxhey Hall and Hayling")
+    page.get_by_label("Street name").fill(STREET)
+    page.get_by_label("Exact location").fill(EXACT)
+    page.get_by_label("What the camera needs to see").fill("The path between the shops and the field gate")
+    # Each set of radios or checkboxes is a group named by its question.
+    page.get_by_role("group", name="Mounting").get_by_label("Dedicated pole").check()
+    readiness = page.get_by_role("group", name="Power and consents")
+    readiness.get_by_label("Power is available at the mounting point").check()
+    readiness.get_by_label("The landowner has agreed").check()
+    readiness.get_by_label("The highway authority has agreed").check()
+
+    page.get_by_label("Short title").fill(TITLE)
+    page.get_by_label("What is happening").fill("Motorbikes ridden at speed across the field most evenings.")
+    purposes = page.get_by_role("group", name="Purpose of the camera")
+    purposes.get_by_label("Deter").check()
+    purposes.get_by_label("Detect").check()
+    page.get_by_label("Why is the need pressing").fill("A child was nearly hit last month.")
+    page.get_by_role("group", name="CSP priority it serves").get_by_label("Violence").check()
+
+    page.get_by_label("Number of crimes in the baseline period").fill("12")
+    page.get_by_label("Number of ASB incidents in the baseline period").fill("40")
+    fill_date(page, "baseline_start", today - timedelta(days=180))
+    fill_date(page, "baseline_end", today - timedelta(days=1))
+    sources = page.get_by_role("group", name="Intelligence sources")
+    sources.get_by_label("Police").check()
+    sources.get_by_label("Local community").check()
+    page.get_by_label("Summary of the intelligence").fill("Residents name the same two riders every week.")
+    page.get_by_label("Alternatives tried or considered").fill("Barriers at the gates; police patrols.")
+
+    fill_date(page, "wanted_start", today)
+    page.get_by_label("Duration in weeks").fill("12")
+    page.get_by_label("Camera preference").select_option(label=CAMERA)
+    page.get_by_role("group", name="Urgency").get_by_label("Routine").check()
+    expect(page.get_by_role("group", name="Grounds for urgency")).to_be_visible()
+
+    page.get_by_label("The camera will be used overtly, with signs.").check()
+    page.get_by_label("DPIA or location annex reference").fill("DPIA-2026-07")
+    page.get_by_label("Signage plan").fill("Signs at both gates and on the lamp column.")
+    page.get_by_label("Private areas that need masking").fill("The back gardens of 38 and 40 Gosforth Lane.")
+    page.get_by_label("Estimated cost of the move, in pounds").fill("850.50")
+    page.get_by_label("Sponsor you have approached").select_option(label="Sam Sponsor, Hertfordshire Police")
+
+
+def test_a_request_goes_from_the_form_to_an_installed_camera(chromium, live_server):
+    seeded = _seed(live_server.app)
+    people = seeded["people"]
+    today = date.today()
+
+    # 1. The officer files the request.
+    officer = sign_in(chromium, live_server, people["officer"])
+    officer.get_by_role("button", name="Start a new request").click()
+    expect(heading(officer)).to_have_text("Request a camera move")
+    assert_accessible(officer)
+
+    officer.get_by_role("button", name="Continue to check your answers").click()
+    summary = officer.locator(".govuk-error-summary")
+    expect(summary).to_be_visible()
+    expect(summary.get_by_role("heading")).to_have_text("There is a problem")
+    expect(summary.get_by_role("link", name="Select the ward")).to_have_attribute("href", "#ward_id")
+    expect(officer).to_have_title(re.compile(r"^Error: "))
+    # A11Y-2: after a failed submit the error summary takes focus.
+    officer.wait_for_function("document.activeElement.closest('.govuk-error-summary') !== null")
+    expect(officer.locator("#ward_id")).to_have_class(re.compile(r"govuk-select--error"))
+    assert_accessible(officer)
+    screenshot(officer, "desktop-form-with-errors")
+
+    _fill_request_form(officer, today)
+    officer.get_by_role("button", name="Continue to check your answers").click()
+    expect(heading(officer)).to_have_text("Check your answers before sending your request")
+    expect(officer.get_by_text("Some answers are still needed")).to_have_count(0)
+    expect(officer.get_by_text(EXACT)).to_be_visible()
+    reference = officer.locator(".govuk-caption-l").inner_text().strip()
+    assert re.fullmatch(r"CCTV-\d{4}-\d{4}", reference), reference
+    assert_accessible(officer)
+
+    officer.get_by_role("button", name="Send request").click()
+    expect(success_banner(officer)).to_contain_text(f"Request {reference} sent to your sponsor.")
+    expect(heading(officer)).to_have_text(TITLE)
+    expect(officer.locator(".govuk-tag").first).to_have_text("Waiting for sponsor")
+    assert_accessible(officer)
+    request_url = officer.url
+
+    # 2. The sponsor endorses it.
+    sponsor = sign_in(chromium, live_server, people["sponsor"])
+    waiting = sponsor.get_by_role("region", name=re.compile("Requests waiting for you to sponsor"))
+    waiting.get_by_role("link", name=reference).click()
+    expect(heading(sponsor)).to_have_text(TITLE)
+    expect(sponsor.get_by_text(EXACT)).to_be_visible()
+    assert_accessible(sponsor)
+    action(sponsor, "Endorse").click()
+    expect(heading(sponsor)).to_have_text("Endorse")
+    assert_accessible(sponsor)
+    sponsor.get_by_role("button", name="Endorse").click()
+    expect(success_banner(sponsor)).to_contain_text(f"You have endorsed {reference}.")
+    expect(sponsor.locator(".govuk-tag").first).to_have_text("Endorsed")
+    assert_accessible(sponsor)
+    close(sponsor)
+
+    # 3. The coordinator places it on the next meeting's agenda.
+    coordinator = sign_in(chromium, live_server, people["coordinator"])
+    endorsed = coordinator.get_by_role("region", name=re.compile("Endorsed requests to place on an agenda"))
+    endorsed.get_by_role("link", name=reference).click()
+    expect(heading(coordinator)).to_have_text(TITLE)
+    assert_accessible(coordinator)
+    action(coordinator, "Place on an agenda").click()
+    expect(heading(coordinator)).to_have_text("Place on an agenda")
+    assert_accessible(coordinator)
+    coordinator.get_by_label("Meeting").select_option(label=seeded["meeting_option"])
+    coordinator.get_by_role("button", name="Place on an agenda").click()
+    expect(success_banner(coordinator)).to_contain_text(f"{reference} has been placed on the agenda.")
+    expect(coordinator.locator(".govuk-tag").first).to_have_text("On board agenda")
+    assert_accessible(coordinator)
+
+    # 4. The chair runs the meeting and the board approves the request.
+    chair = sign_in(chromium, live_server, people["chair"])
+    chair.get_by_role("navigation", name="Menu").get_by_role("link", name="Meetings").click()
+    expect(heading(chair)).to_have_text("Board meetings")
+    assert_accessible(chair)
+    chair.get_by_role("link", name=seeded["meeting_date"], exact=True).click()
+    expect(heading(chair)).to_have_text(seeded["meeting_title"])
+    expect(chair.get_by_role("heading", name=re.compile(reference))).to_be_visible()
+    assert_accessible(chair)
+
+    chair.get_by_role("button", name="Start the meeting").click()
+    expect(success_banner(chair)).to_contain_text("The meeting is in session.")
+    assert_accessible(chair)
+    present = chair.get_by_role("group", name="Who is present")
+    for name in ("Charles Chair", "Bea Board", "Ben Board"):
+        present.get_by_label(name).check()
+    chair.get_by_role("button", name="Save attendance").click()
+    expect(success_banner(chair)).to_contain_text("Attendance saved: 3 present.")
+    expect(chair.get_by_text("Present: Bea Board, Ben Board, Charles Chair.")).to_be_visible()
+    assert_accessible(chair)
+
+    action(chair, f"Approve {reference}").click()
+    expect(heading(chair)).to_have_text("Approve")
+    assert_accessible(chair)
+    chair.get_by_label("Camera").select_option(label=CAMERA)
+    # The period comes from the request: from the wanted start, for 12 weeks.
+    expect(chair.locator("#start-day")).to_have_value(str(today.day))
+    end = today + timedelta(weeks=12)
+    expect(chair.locator("#end-year")).to_have_value(str(end.year))
+    chair.get_by_label("Votes for").fill("3")
+    chair.get_by_label("Votes against").fill("0")
+    chair.get_by_label("Abstentions").fill("0")
+    chair.get_by_label("Reasons for the decision").fill("Clear evidence; the alternatives have been tried.")
+    chair.get_by_role("button", name="Approve").click()
+    expect(heading(chair)).to_have_text(seeded["meeting_title"])
+    expect(success_banner(chair)).to_contain_text(f"{reference} has been approved.")
+    item = chair.locator(".govuk-summary-card", has_text=reference)
+    expect(item).to_contain_text("for 3, against 0, abstained 0")
+    expect(item.locator(".govuk-tag")).to_have_text("Approved")
+    assert_accessible(chair)
+    close(chair)
+
+    # 5. The coordinator books the installation and records it.
+    coordinator.get_by_role("navigation", name="Menu").get_by_role("link", name="Home").click()
+    expect(heading(coordinator)).to_have_text("Cara Coordinator")
+    assert_accessible(coordinator)
+    to_book = coordinator.get_by_role("region", name=re.compile("Approved requests to book an installation"))
+    to_book.get_by_role("link", name=reference).click()
+    expect(coordinator.locator(".govuk-tag").first).to_have_text("Approved")
+    assert_accessible(coordinator)
+    action(coordinator, "Book installation").click()
+    expect(heading(coordinator)).to_have_text("Book installation")
+    assert_accessible(coordinator)
+    expect(coordinator.get_by_label("Camera").locator("option:checked")).to_have_text(CAMERA)
+    fill_date(coordinator, "installation_date", today)
+    coordinator.get_by_label("Installer").fill("Herts CCTV Installations Ltd")
+    coordinator.get_by_label("Cost of the installation, in pounds").fill("450")
+    coordinator.get_by_role("button", name="Book installation").click()
+    expect(success_banner(coordinator)).to_contain_text(f"Installation of {reference} booked.")
+    expect(coordinator.locator(".govuk-tag").first).to_have_text("Installation booked")
+    assert_accessible(coordinator)
+
+    action(coordinator, "Record installation").click()
+    expect(heading(coordinator)).to_have_text("Record installation")
+    assert_accessible(coordinator)
+    fill_date(coordinator, "installed_on", today)
+    expect(coordinator.get_by_label("DPIA reference")).to_have_value("DPIA-2026-07")
+    coordinator.get_by_label("The signs are up").check()
+    coordinator.get_by_label("The landowner and highway consents are recorded").check()
+    fill_date(coordinator, "review_due", today + timedelta(weeks=6))
+    coordinator.get_by_role("button", name="Record installation").click()
+    expect(success_banner(coordinator)).to_contain_text(
+        f"Installation of {reference} recorded. The camera is now live at this site."
+    )
+
+    # 6. What everyone can now see, and what the database holds.
+    expect(coordinator.locator(".govuk-tag").first).to_have_text("Camera installed")
+    expect(coordinator.locator("#history ~ ol h3").first).to_have_text("Camera installed")
+    assert_accessible(coordinator)
+    coordinator.get_by_role("navigation", name="Menu").get_by_role("link", name="Cameras").click()
+    expect(heading(coordinator)).to_have_text("Cameras")
+    camera_row = coordinator.get_by_role("row").filter(has_text=CAMERA)
+    expect(camera_row).to_contain_text(f"{EXACT}, {STREET}, Oxhey Hall and Hayling")
+    expect(camera_row).not_to_contain_text("Prestwick Road")
+    assert_accessible(coordinator)
+    screenshot(coordinator, "desktop-cameras")
+    close(coordinator)
+
+    officer.goto(request_url)
+    expect(officer.locator(".govuk-tag").first).to_have_text("Camera installed")
+    expect(officer.get_by_text(CAMERA)).to_be_visible()
+    assert_accessible(officer)
+    screenshot(officer, "desktop-request-installed")
+    officer.get_by_role("button", name="Sign out").click()
+    expect(heading(officer)).to_have_text("Sign in")
+    expect(success_banner(officer)).to_contain_text("You have signed out.")
+    assert_accessible(officer)
+    close(officer)
+
+    with live_server.app.app_context():
+        move_request = db.session.scalar(sa.select(MoveRequest).where(MoveRequest.reference == reference))
+        assert move_request.status == "live"
+        assert move_request.approved_camera.label == CAMERA
+        deployments = {
+            (d.site.street, d.installed_on, d.removed_on, d.move_request_id, d.site_id)
+            for d in db.session.scalars(
+                sa.select(Deployment)
+                .join(Site, Site.id == Deployment.site_id)
+                .where(Deployment.camera_id == move_request.approved_camera_id)
+            )
+        }
+        assert deployments == {
+            ("Prestwick Road", date(2026, 3, 2), today, None, _site_id("Prestwick Road")),
+            (STREET, today, None, move_request.id, move_request.site_id),
+        }
+        assert move_request.site.exact_location == EXACT
+        db.session.remove()
+
+
+def _site_id(street: str) -> int:
+    return db.session.scalar(sa.select(Site.id).where(Site.street == street))
+
+
+def test_error_pages_are_accessible(chromium, live_server):
+    people = _seed(live_server.app)["people"]
+
+    officer = sign_in(chromium, live_server, people["officer"])
+    officer.goto("/requests/999999")
+    expect(heading(officer)).to_have_text("Page not found")
+    assert_accessible(officer)
+    close(officer)
+
+    councillor = sign_in(chromium, live_server, people["councillor"])
+    response = councillor.goto("/meetings")
+    assert response.status == 403
+    expect(heading(councillor)).to_have_text("You do not have permission to see this page")
+    assert_accessible(councillor)
+    close(councillor)
+
+    anonymous = chromium.new_context(base_url=live_server.url).new_page()
+    response = anonymous.goto("/no-such-page")
+    assert response.status == 404
+    expect(heading(anonymous)).to_have_text("Page not found")
+    assert_accessible(anonymous)
+    response = anonymous.goto(BOOM_PATH)
+    assert response.status == 500
+    expect(heading(anonymous)).to_have_text("Sorry, there is a problem with the service")
+    expect(anonymous.get_by_text("Deliberate failure")).to_have_count(0)
+    assert_accessible(anonymous)
+    close(anonymous)
+
+
+def test_pages_reflow_at_320_css_pixels(chromium, live_server):
+    people = _seed(live_server.app)["people"]
+    with live_server.app.app_context():
+        officer_user = db.session.get(User, people["officer"].id)
+        sponsor_user = db.session.get(User, people["sponsor"].id)
+        move_request = factories.move_request(
+            requester=officer_user,
+            sponsor=sponsor_user,
+            status="submitted",
+            title=TITLE,
+            site_obj=factories.site(street=STREET, exact_location=EXACT),
+        )
+        request_path = f"/requests/{move_request.id}"
+        db.session.remove()
+
+    officer = sign_in(chromium, live_server, people["officer"], viewport=NARROW)
+    assert_no_horizontal_scroll(officer)
+    officer.goto("/requests/new")
+    expect(heading(officer)).to_have_text("Request a camera move")
+    assert_no_horizontal_scroll(officer)
+    officer.get_by_role("button", name="Continue to check your answers").click()
+    expect(officer.locator(".govuk-error-summary")).to_be_visible()
+    assert_no_horizontal_scroll(officer)
+    assert_accessible(officer)
+    screenshot(officer, "narrow-form-with-errors")
+
+    officer.goto(request_path)
+    expect(heading(officer)).to_have_text(TITLE)
+    assert_no_horizontal_scroll(officer)
+    assert_accessible(officer)
+    screenshot(officer, "narrow-request")
+    close(officer)
