@@ -2,7 +2,7 @@
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovSubmitInput
-from wtforms import DateField, DecimalField, HiddenField, IntegerField, RadioField, SubmitField
+from wtforms import DateField, DecimalField, HiddenField, IntegerField, RadioField, SelectField, SubmitField
 from wtforms.validators import ValidationError
 
 
@@ -94,3 +94,35 @@ class OptionalRadioField(RadioField):
             return
         if self.data not in [value for value, *_ in self.choices]:
             raise ValidationError("Select one of the options")
+
+
+class ListSelectField(SelectField):
+    """A select whose first option means "none chosen" (value 0)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("coerce", int)
+        kwargs.setdefault("default", 0)
+        super().__init__(*args, **kwargs)
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as exc:
+            self.data = None
+            raise ValueError(f"Select {self.label.text.lower()} from the list") from exc
+
+    def pre_validate(self, form):
+        if self.data not in [value for value, *_ in self.choices]:
+            raise ValidationError(f"Select {self.label.text.lower()} from the list")
+
+
+class InRange:
+    """Like NumberRange, but an unanswered (blank) number passes: whether it
+    is required is a separate rule."""
+
+    def __init__(self, minimum, maximum, message: str):
+        self.minimum, self.maximum, self.message = minimum, maximum, message
+
+    def __call__(self, form, field):
+        if field.data is not None and not (self.minimum <= field.data <= self.maximum):
+            raise ValidationError(self.message)

@@ -8,10 +8,10 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextArea,
     GovTextInput,
 )
-from wtforms import BooleanField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import BooleanField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, ValidationError
 
-from ..forms import GovDateField, MoneyField, VersionedForm, WholeNumberField, strip
+from ..forms import GovDateField, ListSelectField, MoneyField, VersionedForm, WholeNumberField, strip
 
 VOTES = NumberRange(min=0, max=50, message="Votes must be a number between 0 and 50")
 
@@ -35,10 +35,9 @@ def _votes(label):
 
 
 def _camera_field():
-    return SelectField(
+    return ListSelectField(
         "Camera",
         widget=GovSelect(),
-        coerce=int,
         validators=[DataRequired(message="Select a camera")],
     )
 
@@ -68,10 +67,9 @@ class ReasonForm(ActionForm):
 
 
 class PlaceOnAgendaForm(ActionForm):
-    meeting_id = SelectField(
+    meeting_id = ListSelectField(
         "Meeting",
         widget=GovSelect(),
-        coerce=int,
         validators=[DataRequired(message="Select a meeting")],
     )
     refusal_field = "meeting_id"

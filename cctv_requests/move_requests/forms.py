@@ -15,15 +15,22 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import (
     BooleanField,
     RadioField,
-    SelectField,
     SelectMultipleField,
     StringField,
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, ValidationError
+from wtforms.validators import DataRequired, Length, ValidationError
 
-from ..forms import GovDateField, MoneyField, OptionalRadioField, WholeNumberField, strip
+from ..forms import (
+    GovDateField,
+    InRange,
+    ListSelectField,
+    MoneyField,
+    OptionalRadioField,
+    WholeNumberField,
+    strip,
+)
 from ..models.places import MOUNTINGS
 from ..models.requests import INTELLIGENCE_SOURCES, PURPOSES, URGENCIES, URGENT_GROUNDS
 
@@ -34,7 +41,7 @@ SITE_READINESS = {
 }
 
 TEXT = 4000
-COUNT = NumberRange(min=0, max=100000, message="Enter a number between 0 and 100,000")
+COUNT = InRange(0, 100000, message="Enter a number between 0 and 100,000")
 
 
 def _text(label, hint="", max_length=TEXT, area=True):
@@ -53,10 +60,9 @@ class MoveRequestForm(FlaskForm):
     a ward; continuing to check the answers needs them all."""
 
     title = _text("Short title", "For example: Nuisance motorbikes at the recreation ground", 120, area=False)
-    ward_id = SelectField(
+    ward_id = ListSelectField(
         "Ward",
         widget=GovSelect(),
-        coerce=int,
         validators=[DataRequired(message="Select the ward")],
     )
     street = _text("Street name", "The street the site is on", 160, area=False)
@@ -137,9 +143,9 @@ class MoveRequestForm(FlaskForm):
         "Duration in weeks",
         widget=GovTextInput(),
         invalid_message="Duration must be a whole number of weeks, like 12",
-        validators=[NumberRange(min=1, max=156, message="Duration must be between 1 and 156 weeks")],
+        validators=[InRange(1, 156, message="Duration must be between 1 and 156 weeks")],
     )
-    camera_preference_id = SelectField("Camera preference", widget=GovSelect(), coerce=int)
+    camera_preference_id = ListSelectField("Camera preference", widget=GovSelect())
     urgency = RadioField(
         "Urgency",
         widget=GovRadioInput(),
@@ -168,11 +174,9 @@ class MoveRequestForm(FlaskForm):
         widget=GovTextInput(),
         places=2,
         invalid_message="Estimated cost must be an amount in pounds, like 850 or 850.50",
-        validators=[
-            NumberRange(min=0, max=1000000, message="Estimated cost must be between £0 and £1,000,000")
-        ],
+        validators=[InRange(0, 1000000, message="Estimated cost must be between £0 and £1,000,000")],
     )
-    sponsor_id = SelectField("Sponsor you have approached", widget=GovSelect(), coerce=int)
+    sponsor_id = ListSelectField("Sponsor you have approached", widget=GovSelect())
 
     save_draft = SubmitField("Save as draft", widget=GovSubmitInput())
     continue_ = SubmitField("Continue", widget=GovSubmitInput())

@@ -68,19 +68,29 @@ def index():
     )
 
 
+def _acceptable(form: MoveRequestForm, today: date) -> bool:
+    """Whether a posted request form may be saved: a draft needs well-formed
+    answers; continuing to check them needs every answer too. All problems
+    are reported at once."""
+    if not form.is_submitted():
+        return False
+    valid = form.validate()
+    if form.continue_.data:
+        valid = form.check_complete(today) and valid
+    return valid
+
+
 @bp.route("/new", methods=["GET", "POST"])
 @roles_required("officer")
 def new():
     today = date.today()
     form = MoveRequestForm(**form_choices(current_user, today))
-    if form.validate_on_submit():
-        finishing = bool(form.continue_.data)
-        if not finishing or form.check_complete(today):
-            move_request = create_request(form, current_user, today)
-            if finishing:
-                return redirect(url_for(".check_answers", request_id=move_request.id))
-            flash(f"Draft {move_request.reference} saved. You can come back to it at any time.", "success")
-            return redirect(url_for(".show", request_id=move_request.id))
+    if _acceptable(form, today):
+        move_request = create_request(form, current_user, today)
+        if form.continue_.data:
+            return redirect(url_for(".check_answers", request_id=move_request.id))
+        flash(f"Draft {move_request.reference} saved. You can come back to it at any time.", "success")
+        return redirect(url_for(".show", request_id=move_request.id))
     return render_template("move_requests/form.html", form=form, title="Request a camera move")
 
 
@@ -97,14 +107,12 @@ def edit(request_id: int):
         form = MoveRequestForm(data=form_data(move_request), **choices)
     else:
         form = MoveRequestForm(**choices)
-    if form.validate_on_submit():
-        finishing = bool(form.continue_.data)
-        if not finishing or form.check_complete(today):
-            update_request(form, move_request, current_user)
-            if finishing:
-                return redirect(url_for(".check_answers", request_id=move_request.id))
-            flash(f"Changes to {move_request.reference} saved.", "success")
-            return redirect(url_for(".show", request_id=move_request.id))
+    if _acceptable(form, today):
+        update_request(form, move_request, current_user)
+        if form.continue_.data:
+            return redirect(url_for(".check_answers", request_id=move_request.id))
+        flash(f"Changes to {move_request.reference} saved.", "success")
+        return redirect(url_for(".show", request_id=move_request.id))
     return render_template(
         "move_requests/form.html",
         form=form,

@@ -49,7 +49,7 @@ def apply(data: dict, today: date) -> dict[str, int]:
             added["wards"] += 1
     db.session.flush()
 
-    existing = set(db.session.execute(sa.select(Priority.year_start, Priority.name)).tuples())
+    existing = set(db.session.execute(sa.select(Priority.year_start, Priority.name)))
     for year, names in data.get("priorities", {}).items():
         for name in names:
             if (int(year), name) not in existing:
