@@ -1,0 +1,104 @@
+"""Board meetings through the web pages: planning, running, deciding."""
+
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+from werkzeug.datastructures import MultiDict
+
+from cctv_requests.extensions import db
+from cctv_requests.models import AgendaItem, Interest, Meeting, MoveRequest
+from tests import factories
+from tests.test_request_pages import date_fields, error_summary, page
+
+TODAY = date.today()
+
+
+def test_the_coordinator_plans_a_meeting_with_its_cut_off(app, client, login_as):
+    login_as("coordinator")
+    day = date(TODAY.year + 1, 3, 3)
+    response = client.post("/meetings", data=MultiDict([*date_fields("meets_on", day), ("quorum", "4")]))
+    meeting = db.session.scalar(sa.select(Meeting))
+    assert response.headers["Location"].endswith(f"/meetings/{meeting.id}")
+    assert (meeting.meets_on, meeting.quorum, meeting.status) == (day, 4, "planned")
+    # Ten working days before, and five clear days before.
+    assert meeting.cutoff_on.weekday() < 5 and (day - meeting.cutoff_on).days >= 14
+    assert meeting.publish_on == day - timedelta(days=6)
+    again = client.post("/meetings", data=MultiDict([*date_fields("meets_on", day), ("quorum", "3")]))
+    assert error_summary(again) == {"meets_on": "There is already a meeting on that date"}
+
+
+def test_a_meeting_in_the_past_or_without_a_quorum_is_refused(app, client, login_as):
+    login_as("coordinator")
+    past = client.post(
+        "/meetings", data=MultiDict([*date_fields("meets_on", TODAY - timedelta(days=1)), ("quorum", "")])
+    )
+    assert error_summary(past) == {"quorum": "Enter the quorum"}
+    past = client.post(
+        "/meetings", data=MultiDict([*date_fields("meets_on", TODAY - timedelta(days=1)), ("quorum", "3")])
+    )
+    assert error_summary(past) == {"meets_on": "Meeting date must be today or in the future"}
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Meeting)) == 0
+
+
+def test_the_chair_runs_a_meeting_and_approves_an_item(app, client, login_as):
+    chair = factories.user("board", "chair", name="Chair")
+    members = [chair, factories.user("board"), factories.user("board")]
+    meeting = factories.meeting(TODAY)
+    mr = factories.move_request(status="on_agenda", title="Canal path burglaries")
+    factories.agenda_item(meeting, mr)
+    camera = factories.camera(name="Camera 9")
+    login_as(user=chair)
+    assert "Approve" not in page(client.get(f"/meetings/{meeting.id}")).get_text()
+    client.post(f"/meetings/{meeting.id}/open")
+    client.post(f"/meetings/{meeting.id}/attendance", data=MultiDict([("present", m.id) for m in members]))
+    shown = page(client.get(f"/meetings/{meeting.id}"))
+    assert "3 recorded as present" in shown.get_text()
+    approve = next(a for a in shown.select("a.govuk-button") if a.get_text().startswith("Approve"))
+    assert approve["href"] == f"/requests/{mr.id}/approve?meeting={meeting.id}"
+    form = MultiDict(
+        [
+            ("version", mr.version),
+            ("camera_id", camera.id),
+            *date_fields("start", TODAY + timedelta(days=7)),
+            *date_fields("end", TODAY + timedelta(days=70)),
+            ("votes_for", "3"),
+            ("votes_against", "0"),
+            ("votes_abstain", "0"),
+            ("reason", "Strong evidence."),
+        ]
+    )
+    response = client.post(approve["href"], data=form)
+    assert response.headers["Location"].endswith(f"/meetings/{meeting.id}")
+    db.session.expire_all()
+    item = db.session.scalar(sa.select(AgendaItem))
+    assert (item.outcome, item.votes_for, item.decided_by_id) == ("approved", 3, chair.id)
+    decided = db.session.get(MoveRequest, mr.id)
+    assert (decided.status, decided.approved_camera_id) == ("approved", camera.id)
+    assert "Approved: Strong evidence. (for 3, against 0, abstained 0)" in page(
+        client.get(f"/meetings/{meeting.id}")
+    ).get_text(" ", strip=True)
+
+
+def test_a_member_declares_an_interest_and_loses_the_decision_buttons(app, client, login_as):
+    chair = factories.user("board", "chair")
+    members = [chair, factories.user("board"), factories.user("board")]
+    meeting = factories.meeting(TODAY, status="in_session", attendees=members)
+    mr = factories.move_request(status="on_agenda")
+    item = factories.agenda_item(meeting, mr)
+    login_as(user=chair)
+    empty = client.post(f"/meetings/{meeting.id}/items/{item.id}/interest", data={"note": ""})
+    assert error_summary(empty) == {"note": "Describe your interest"}
+    client.post(f"/meetings/{meeting.id}/items/{item.id}/interest", data={"note": "My sister lives there"})
+    assert db.session.scalar(sa.select(Interest.note)) == "My sister lives there"
+    shown = page(client.get(f"/meetings/{meeting.id}")).get_text()
+    assert "My sister lives there" in shown
+    assert f"/requests/{mr.id}/approve" not in str(page(client.get(f"/meetings/{meeting.id}")))
+
+
+def test_a_board_member_reads_but_cannot_run_the_meeting(app, client, login_as):
+    meeting = factories.meeting(TODAY)
+    login_as("board")
+    assert "Start the meeting" not in page(client.get(f"/meetings/{meeting.id}")).get_text()
+    assert client.post(f"/meetings/{meeting.id}/open").status_code == 403
+    db.session.expire_all()
+    assert db.session.get(Meeting, meeting.id).status == "planned"
