@@ -87,30 +87,26 @@ def show(meeting_id: int):
     )
 
 
+def _change_status(meeting_id: int, change: str):
+    meeting = get_meeting(meeting_id)
+    if ConfirmForm().validate_on_submit():
+        if meetings.change_status(meeting, change, current_user):
+            flash(meetings.STATUS_CHANGES[change].done, "success")
+        else:
+            flash(meetings.STATUS_CHANGES[change].refused, "info")
+    return redirect(url_for(".show", meeting_id=meeting.id))
+
+
 @bp.route("/<int:meeting_id>/open", methods=["POST"])
 @roles_required(*RUNNERS)
 def open_(meeting_id: int):
-    meeting = get_meeting(meeting_id)
-    if ConfirmForm().validate_on_submit():
-        if meeting.status != "planned":
-            flash("This meeting is not waiting to start.", "info")
-        else:
-            meetings.open_meeting(meeting, current_user)
-            flash("The meeting is in session. Record who is present before any decision.", "success")
-    return redirect(url_for(".show", meeting_id=meeting.id))
+    return _change_status(meeting_id, "open")
 
 
 @bp.route("/<int:meeting_id>/close", methods=["POST"])
 @roles_required(*RUNNERS)
 def close(meeting_id: int):
-    meeting = get_meeting(meeting_id)
-    if ConfirmForm().validate_on_submit():
-        if meeting.status != "in_session":
-            flash("This meeting is not in session.", "info")
-        else:
-            meetings.close_meeting(meeting, current_user)
-            flash("The meeting is closed.", "success")
-    return redirect(url_for(".show", meeting_id=meeting.id))
+    return _change_status(meeting_id, "close")
 
 
 @bp.route("/<int:meeting_id>/attendance", methods=["POST"])

@@ -1,5 +1,6 @@
 """Planning board meetings and reading their agendas (DESIGN.md section 6)."""
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 import sqlalchemy as sa
@@ -81,18 +82,46 @@ def present(meeting: Meeting) -> list[Attendance]:
     )
 
 
-def open_meeting(meeting: Meeting, actor) -> None:
-    meeting.status = "in_session"
-    meeting.opened_at = utcnow()
-    audit.record("meeting.opened", actor=actor, object_type="meeting", object_id=meeting.id)
-    db.session.commit()
+@dataclass(frozen=True)
+class StatusChange:
+    source: str
+    dest: str
+    stamp: str
+    done: str
+    refused: str
 
 
-def close_meeting(meeting: Meeting, actor) -> None:
-    meeting.status = "closed"
-    meeting.closed_at = utcnow()
-    audit.record("meeting.closed", actor=actor, object_type="meeting", object_id=meeting.id)
+STATUS_CHANGES = {
+    "open": StatusChange(
+        "planned",
+        "in_session",
+        "opened_at",
+        "The meeting is in session. Record who is present before any decision.",
+        "This meeting is not waiting to start.",
+    ),
+    "close": StatusChange(
+        "in_session", "closed", "closed_at", "The meeting is closed.", "This meeting is not in session."
+    ),
+}
+
+
+def change_status(meeting: Meeting, change: str, actor) -> bool:
+    """Open or close a meeting, as a compare-and-set so that two people
+    pressing the button at once change it once. False if it was not in the
+    state the change starts from."""
+    step = STATUS_CHANGES[change]
+    result = db.session.execute(
+        sa.update(Meeting)
+        .where(Meeting.id == meeting.id, Meeting.status == step.source)
+        .values(status=step.dest, **{step.stamp: utcnow()})
+        .execution_options(synchronize_session="fetch")
+    )
+    if result.rowcount != 1:
+        db.session.rollback()
+        return False
+    audit.record(f"meeting.{change}", actor=actor, object_type="meeting", object_id=meeting.id)
     db.session.commit()
+    return True
 
 
 def record_attendance(meeting: Meeting, user_ids: set[int], actor) -> None:
