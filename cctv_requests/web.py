@@ -165,6 +165,7 @@ def kebab(name: str) -> str:
 HISTORY_LABELS = {
     "request.created": "Request started",
     "request.edited": "Answers changed",
+    "request.sponsor_changed": "Sponsor changed by the CSP team",
     "request.submit": "Sent to the sponsor",
     "request.endorse": "Endorsed by the sponsor",
     "request.return_for_changes": "Returned for changes",

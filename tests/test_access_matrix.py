@@ -44,6 +44,8 @@ MATRIX = [
     ("move_requests.act", "GET", "/requests/{submitted}/endorse", None, answers(("sponsor",))),
     # An empty withdrawal comes back with "Enter the reason" for those who may withdraw.
     ("move_requests.act", "POST", "/requests/{submitted}/withdraw", {}, answers(("officer", "coordinator"))),
+    ("move_requests.change_sponsor", "GET", "/requests/{submitted}/sponsor", None, answers(("coordinator",))),
+    ("move_requests.change_sponsor", "POST", "/requests/{submitted}/sponsor", {}, answers(("coordinator",))),
     ("meetings.index", "GET", "/meetings", None, answers(BOARD)),
     ("meetings.index", "POST", "/meetings", {}, answers(("coordinator",))),
     ("meetings.show", "GET", "/meetings/{meeting}", None, answers(BOARD)),

@@ -232,3 +232,24 @@ def test_each_role_sees_what_is_waiting_for_them(app, client, login_as):
     home = page(client.get("/"))
     assert "Where the cameras are" in home.get_text()
     assert "Waiting for Sam" not in home.get_text()
+
+
+def test_the_coordinator_names_another_sponsor(app, client, login_as):
+    mr = factories.move_request(status="submitted")
+    new_sponsor = factories.user("sponsor", name="Nadia New")
+    login_as("coordinator")
+    shown = page(client.get(f"/requests/{mr.id}"))
+    assert shown.find("a", string="Change the sponsor")["href"] == f"/requests/{mr.id}/sponsor"
+    empty = client.post(f"/requests/{mr.id}/sponsor", data={"version": mr.version, "sponsor_id": "0"})
+    assert error_summary(empty) == {"sponsor_id": "Select the new sponsor"}
+    # The requester is not offered, and cannot be forced in.
+    requester_choice = client.post(
+        f"/requests/{mr.id}/sponsor", data={"version": mr.version, "sponsor_id": mr.requester_id}
+    )
+    assert error_summary(requester_choice) == {"sponsor_id": "Select new sponsor from the list"}
+    client.post(f"/requests/{mr.id}/sponsor", data={"version": mr.version, "sponsor_id": new_sponsor.id})
+    db.session.expire_all()
+    changed = db.session.get(MoveRequest, mr.id)
+    assert (changed.sponsor_id, changed.version, changed.status) == (new_sponsor.id, 2, "submitted")
+    login_as(user=new_sponsor)
+    assert "Endorse" in page(client.get(f"/requests/{mr.id}")).get_text()

@@ -322,3 +322,18 @@ ACTION_FORMS = {
     "cancel": ReasonForm,
     "record_evaluation": EvaluationForm,
 }
+
+
+class SponsorForm(VersionedForm):
+    sponsor_id = ListSelectField(
+        "New sponsor",
+        widget=GovSelect(),
+        validators=[DataRequired(message="Select the new sponsor")],
+    )
+    submit = SubmitField("Change sponsor", widget=GovSubmitInput())
+
+    def __init__(self, *args, sponsors=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.sponsor_id.choices = [(0, "Select a sponsor")] + [
+            (s.id, f"{s.name}, {s.organisation}" if s.organisation else s.name) for s in sponsors
+        ]

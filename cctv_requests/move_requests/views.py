@@ -11,11 +11,19 @@ from ..access import RESTRICTED_ROLES, deny, roles_required, site_precision
 from ..extensions import db
 from ..models import AuditEvent, Meeting, MoveRequest
 from ..services import availability
-from ..services.requests import create_request, form_choices, form_data, update_request
+from ..services.requests import (
+    REASSIGNABLE,
+    create_request,
+    form_choices,
+    form_data,
+    reassign_sponsor,
+    sponsors_for,
+    update_request,
+)
 from ..workflow import engine
 from ..workflow.definition import STATES, TRIGGERS, transition_for
 from ..workflow.guards import missing_answers
-from .action_forms import ACTION_FORMS, DecisionReasonForm, ReasonForm
+from .action_forms import ACTION_FORMS, DecisionReasonForm, ReasonForm, SponsorForm
 from .forms import MoveRequestForm
 from .loaders import get_move_request, get_own_request
 
@@ -180,6 +188,31 @@ def show(request_id: int):
         actions=engine.allowed_actions(current_user, move_request),
         history=_history(move_request),
         title=f"{move_request.reference}: {move_request.title}",
+    )
+
+
+@bp.route("/<int:request_id>/sponsor", methods=["GET", "POST"])
+@roles_required("coordinator")
+def change_sponsor(request_id: int):
+    move_request = get_move_request(request_id)
+    if move_request.status not in REASSIGNABLE:
+        flash(
+            "The sponsor can be changed only while the request is waiting for a sponsor or returned.", "info"
+        )
+        return redirect(url_for(".show", request_id=move_request.id))
+    current = {"version": move_request.version, "sponsor_id": move_request.sponsor_id or 0}
+    form = SponsorForm(sponsors=sponsors_for(move_request), data=current if request.method == "GET" else None)
+    if form.validate_on_submit():
+        if reassign_sponsor(move_request, form.sponsor_id.data, current_user, form.expected_version()):
+            flash(f"The sponsor of {move_request.reference} has been changed.", "success")
+        else:
+            flash(engine.CONFLICT_MESSAGE, "info")
+        return redirect(url_for(".show", request_id=move_request.id))
+    return render_template(
+        "move_requests/sponsor.html",
+        form=form,
+        move_request=move_request,
+        title=f"Change the sponsor of {move_request.reference}",
     )
 
 

@@ -148,3 +148,52 @@ def update_request(form, move_request: MoveRequest, editor) -> None:
     move_request.version += 1
     audit.record("request.edited", actor=editor, object_type="move_request", object_id=move_request.id)
     db.session.commit()
+
+
+def sponsors_for(move_request: MoveRequest) -> list[User]:
+    """Active sponsors who could back ``move_request`` (never its requester)."""
+    return list(
+        db.session.scalars(
+            sa.select(User)
+            .join(UserRole, UserRole.user_id == User.id)
+            .where(
+                UserRole.role == "sponsor",
+                User.active.is_(True),
+                User.id != move_request.requester_id,
+            )
+            .order_by(User.name)
+        )
+    )
+
+
+REASSIGNABLE = ("submitted", "returned")
+
+
+def reassign_sponsor(move_request: MoveRequest, sponsor_id: int, actor, expected_version: int | None) -> bool:
+    """Name another sponsor (DESIGN.md section 4: the coordinator can reassign).
+
+    A compare-and-set on the version, like every change to a request: False
+    if the request changed since the coordinator opened the page.
+    """
+    result = db.session.execute(
+        sa.update(MoveRequest)
+        .where(
+            MoveRequest.id == move_request.id,
+            MoveRequest.version == (expected_version or move_request.version),
+            MoveRequest.status.in_(REASSIGNABLE),
+        )
+        .values(sponsor_id=sponsor_id, version=MoveRequest.version + 1)
+        .execution_options(synchronize_session="fetch")
+    )
+    if result.rowcount != 1:
+        db.session.rollback()
+        return False
+    audit.record(
+        "request.sponsor_changed",
+        actor=actor,
+        object_type="move_request",
+        object_id=move_request.id,
+        sponsor_id=sponsor_id,
+    )
+    db.session.commit()
+    return True
