@@ -2,6 +2,7 @@
 (DESIGN.md section 4, QUALITY.md INT-2)."""
 
 import threading
+from datetime import date, timedelta
 
 import sqlalchemy as sa
 
@@ -48,7 +49,51 @@ def test_endorse_and_decline_at_once_leave_one_decision(app):
     winner = next(t for t, o in outcomes.items() if o == "won")
     assert final.status == {"endorse": "endorsed", "decline": "not_sponsored"}[winner]
     assert final.version == 2
-    logged = db.session.scalars(
-        sa.select(AuditEvent.action).where(AuditEvent.object_id == request_id)
-    ).all()
+    logged = db.session.scalars(sa.select(AuditEvent.action).where(AuditEvent.object_id == request_id)).all()
     assert logged == [f"request.{winner}"]
+
+
+def test_two_approvals_of_one_camera_at_once_give_one_booking(app):
+    chair_one = factories.user("board", "chair")
+    chair_two = factories.user("board", "chair")
+    members = [chair_one, chair_two, factories.user("board")]
+    today = date.today()
+    meeting = factories.meeting(today, status="in_session", attendees=members)
+    camera = factories.camera()
+    requests = []
+    for _ in range(2):
+        mr = factories.move_request(status="on_agenda")
+        factories.agenda_item(meeting, mr)
+        requests.append(mr.id)
+    data = {"camera_id": camera.id, "start": today + timedelta(days=5), "end": today + timedelta(days=60)}
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def approve(request_id, chair_id):
+        with app.app_context():
+            loaded = db.session.get(MoveRequest, request_id)
+            chair = db.session.get(User, chair_id)
+            loaded.status  # noqa: B018
+            barrier.wait()
+            try:
+                engine.fire(loaded, "approve", chair, data)
+                outcomes.append("won")
+            except (engine.Conflict, engine.Refused):
+                outcomes.append("lost")
+            finally:
+                db.session.remove()
+
+    threads = [
+        threading.Thread(target=approve, args=(requests[0], chair_one.id)),
+        threading.Thread(target=approve, args=(requests[1], chair_two.id)),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(outcomes) == ["lost", "won"]
+    db.session.expire_all()
+    booked = db.session.scalars(
+        sa.select(MoveRequest.id).where(MoveRequest.approved_camera_id == camera.id)
+    ).all()
+    assert len(booked) == 1

@@ -33,6 +33,9 @@ class Camera(db.Model):
     make_model: Mapped[str] = mapped_column(sa.String(120), default="")
     serial: Mapped[str] = mapped_column(sa.String(80), default="")
     service_status: Mapped[str] = mapped_column(sa.String(20), default="in_service")
+    # Bumped by every booking of this camera: two decisions booking it at once
+    # cannot both win (QUALITY.md INT-1).
+    booking_version: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     @property

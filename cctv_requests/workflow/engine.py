@@ -148,6 +148,7 @@ def _load_facts(
     if "camera_available" in t.guards and data is not None and data.get("camera_id"):
         camera = db.session.get(Camera, data["camera_id"])
         facts["camera_in_service"] = camera is not None and camera.service_status == "in_service"
+        facts["camera_booking_version"] = camera.booking_version if camera is not None else None
         if data.get("start") and data.get("end"):
             facts["camera_clashes"] = (
                 tuple(clashes(camera.id, data["start"], data["end"], exclude_id=move_request.id))
@@ -233,6 +234,8 @@ def fire(
     source, version = move_request.status, move_request.version
     try:
         _compare_and_set(move_request.id, source, version, subject.state)
+        if "camera_available" in t.guards:
+            _book_camera(data["camera_id"], ctx.facts.camera_booking_version)
         effect = EFFECTS.get(trigger)
         if effect is not None:
             effect(ctx, EffectTools(item, partial(_end_by_move, actor)))
@@ -271,6 +274,22 @@ def _compare_and_set(request_id: int, source: str, version: int, dest: str) -> N
     )
     if result.rowcount != 1:
         raise Conflict(CONFLICT_MESSAGE)
+
+
+def _book_camera(camera_id: int, seen_version: int | None) -> None:
+    """Compare-and-set on the camera's booking version: if another decision
+    booked this camera since its clashes were checked, this one loses."""
+    result = db.session.execute(
+        sa.update(Camera)
+        .where(Camera.id == camera_id, Camera.booking_version == seen_version)
+        .values(booking_version=Camera.booking_version + 1)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        raise Conflict(
+            "Another decision booked that camera a moment ago. Nothing you entered has been saved. "
+            "Check the camera's bookings and try again."
+        )
 
 
 def _end_by_move(actor, request_id: int, removed_on: date, moved_for: str) -> None:

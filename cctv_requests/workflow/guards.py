@@ -30,6 +30,8 @@ class Facts:
     # The camera named in the data.
     camera_in_service: bool | None = None
     camera_clashes: tuple[str, ...] = ()
+    # The camera's booking version when its clashes were read.
+    camera_booking_version: int | None = None
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ def upgrade():
     sa.Column('make_model', sa.String(length=120), nullable=False),
     sa.Column('serial', sa.String(length=80), nullable=False),
     sa.Column('service_status', sa.String(length=20), nullable=False),
+    sa.Column('booking_version', sa.Integer(), server_default='0', nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.CheckConstraint("service_status IN ('in_service', 'faulty', 'retired')", name=op.f('ck_cameras_service_status_known')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_cameras')),
