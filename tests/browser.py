@@ -2,15 +2,21 @@
 app served from a thread with CSRF on, signing in through the real form, and
 axe-core checks (QUALITY.md A11Y-1, A11Y-2).
 
-Import the fixtures into a test module::
+Import the fixtures into a test module (ruff sees the fixture arguments as
+redefinitions, hence the F811 on each test)::
 
     from tests.browser import chromium, live_server  # noqa: F401
+
+    def test_something(chromium, live_server):  # noqa: F811
+        ...
+
+Set BROWSER_SHOTS=/some/dir to keep screenshots of a few pages.
 """
 
 import os
 import re
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -36,7 +42,7 @@ CHROMIUM_FLAGS = [
     "--no-first-run",
 ]
 MISSING_CHROMIUM = "Browser tests need Chromium: apt-get install -y chromium"
-IN_CI = os.environ.get("CI") == "true"
+IN_CI = os.environ.get("CI", "").lower() == "true"
 
 # Screenshots land here when BROWSER_SHOTS is set (e.g. BROWSER_SHOTS=/tmp/shots).
 SHOTS_DIR = os.environ.get("BROWSER_SHOTS")
@@ -84,7 +90,6 @@ class _QuietHandler(WSGIRequestHandler):
 class LiveServer:
     app: Flask
     url: str
-    errors: list = field(default_factory=list)
 
 
 def _boom():
@@ -208,6 +213,24 @@ def assert_no_horizontal_scroll(page: Page) -> None:
             f"Elements past the edge: {wide}",
             pytrace=False,
         )
+
+
+def assert_focus_visible(page: Page) -> None:
+    """A11Y-2: the focused element shows a focus indicator (the GOV.UK focus
+    style is a yellow outline, background or box shadow)."""
+    style = page.evaluate(
+        """() => {
+             const el = document.activeElement;
+             const s = getComputedStyle(el);
+             return {tag: el.tagName.toLowerCase(), id: el.id, outline: s.outlineStyle,
+                     outlineWidth: parseFloat(s.outlineWidth), outlineColor: s.outlineColor,
+                     shadow: s.boxShadow, background: s.backgroundColor};
+           }"""
+    )
+    yellow = "rgb(255, 221, 0)"
+    outlined = style["outline"] != "none" and style["outlineWidth"] > 0 and style["outlineColor"] == yellow
+    if not (outlined or style["background"] == yellow or style["shadow"] != "none"):
+        pytest.fail(f"No visible focus indicator on the focused element: {style}", pytrace=False)
 
 
 # --- accessibility ---------------------------------------------------------------------------

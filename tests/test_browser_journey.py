@@ -11,34 +11,27 @@ import sqlalchemy as sa
 from playwright.sync_api import expect
 
 from cctv_requests.extensions import db
-from cctv_requests.models import Deployment, Meeting, MoveRequest, Site, User
+from cctv_requests.models import Camera, Deployment, Meeting, MoveRequest, User
 from tests import factories
-from tests.browser import (  # noqa: F401  (fixtures)
+from tests.browser import (  # noqa: F401  (chromium and live_server are fixtures)
     BOOM_PATH,
     NARROW,
     action,
     assert_accessible,
+    assert_focus_visible,
     assert_no_horizontal_scroll,
     chromium,
     close,
     fill_date,
     heading,
     live_server,
+    new_page,
     screenshot,
     sign_in,
     success_banner,
 )
 
-pytestmark = [
-    pytest.mark.browser,
-    # Work-arounds, not fixes, while warnings are errors (pyproject.toml): the
-    # server thread shares the warning filters, so a warning there is a 500.
-    # cctv_requests/services/district.py calls Result.tuples(), deprecated in
-    # SQLAlchemy 2.1; the forms (and govuk-frontend-wtf) pass tuple choices,
-    # which WTForms 3.3 warns about.
-    pytest.mark.filterwarnings("ignore:The Result.tuples:sqlalchemy.exc.SADeprecationWarning"),
-    pytest.mark.filterwarnings("ignore:Passing SelectField choices as tuples:DeprecationWarning"),
-]
+pytestmark = pytest.mark.browser
 
 STREET = "Gosforth Lane"
 EXACT = "Lamp column 12, outside 40 Gosforth Lane, by the footpath to the recreation ground"
@@ -75,6 +68,11 @@ def _seed(app) -> dict:
             .order_by(Meeting.meets_on)
             .limit(1)
         ) or factories.meeting(today + timedelta(days=40))
+        # Where the camera of the journey is now: its deployment must close.
+        camera_id = db.session.scalar(sa.select(Camera.id).where(Camera.asset_tag == "RDC-01"))
+        previous = db.session.scalar(
+            sa.select(Deployment).where(Deployment.camera_id == camera_id, Deployment.removed_on.is_(None))
+        )
         meeting_option = f"{meeting.meets_on:%-d %B %Y} (papers cut-off {meeting.cutoff_on:%-d %B %Y})"
         seeded = {
             # Plain values: the rows are detached once the session is removed.
@@ -84,6 +82,7 @@ def _seed(app) -> dict:
             "meeting_option": meeting_option,
             "meeting_date": f"{meeting.meets_on:%-d %B %Y}",
             "meeting_title": meeting.title,
+            "previous": (previous.id, previous.site_id, previous.site.street, previous.installed_on),
         }
         db.session.remove()
     return seeded
@@ -133,7 +132,7 @@ def _fill_request_form(page, today: date) -> None:
     page.get_by_label("Sponsor you have approached").select_option(label="Sam Sponsor, Hertfordshire Police")
 
 
-def test_a_request_goes_from_the_form_to_an_installed_camera(chromium, live_server):
+def test_a_request_goes_from_the_form_to_an_installed_camera(chromium, live_server):  # noqa: F811
     seeded = _seed(live_server.app)
     people = seeded["people"]
     today = date.today()
@@ -221,7 +220,10 @@ def test_a_request_goes_from_the_form_to_an_installed_camera(chromium, live_serv
         present.get_by_label(name).check()
     chair.get_by_role("button", name="Save attendance").click()
     expect(success_banner(chair)).to_contain_text("Attendance saved: 3 present.")
-    expect(chair.get_by_text("Present: Bea Board, Ben Board, Charles Chair.")).to_be_visible()
+    expect(chair.get_by_text("3 members; 3 recorded as present")).to_be_visible()
+    present_line = chair.get_by_text(re.compile(r"^Present: "))
+    for name in ("Charles Chair", "Bea Board", "Ben Board"):
+        expect(present_line).to_contain_text(name)
     assert_accessible(chair)
 
     action(chair, f"Approve {reference}").click()
@@ -239,6 +241,7 @@ def test_a_request_goes_from_the_form_to_an_installed_camera(chromium, live_serv
     chair.get_by_role("button", name="Approve").click()
     expect(heading(chair)).to_have_text(seeded["meeting_title"])
     expect(success_banner(chair)).to_contain_text(f"{reference} has been approved.")
+    screenshot(chair, "desktop-meeting-after-decision")
     item = chair.locator(".govuk-summary-card", has_text=reference)
     expect(item).to_contain_text("for 3, against 0, abstained 0")
     expect(item.locator(".govuk-tag")).to_have_text("Approved")
@@ -286,14 +289,15 @@ def test_a_request_goes_from_the_form_to_an_installed_camera(chromium, live_serv
     expect(heading(coordinator)).to_have_text("Cameras")
     camera_row = coordinator.get_by_role("row").filter(has_text=CAMERA)
     expect(camera_row).to_contain_text(f"{EXACT}, {STREET}, Oxhey Hall and Hayling")
-    expect(camera_row).not_to_contain_text("Prestwick Road")
+    expect(camera_row).not_to_contain_text(seeded["previous"][2])
     assert_accessible(coordinator)
     screenshot(coordinator, "desktop-cameras")
     close(coordinator)
 
     officer.goto(request_url)
     expect(officer.locator(".govuk-tag").first).to_have_text("Camera installed")
-    expect(officer.get_by_text(CAMERA)).to_be_visible()
+    expect(_summary_value(officer, "Camera")).to_have_text(CAMERA)
+    expect(_summary_value(officer, "Installed on")).to_have_text(f"{today:%-d %B %Y}")
     assert_accessible(officer)
     screenshot(officer, "desktop-request-installed")
     officer.get_by_role("button", name="Sign out").click()
@@ -306,27 +310,33 @@ def test_a_request_goes_from_the_form_to_an_installed_camera(chromium, live_serv
         move_request = db.session.scalar(sa.select(MoveRequest).where(MoveRequest.reference == reference))
         assert move_request.status == "live"
         assert move_request.approved_camera.label == CAMERA
+        previous_id, previous_site_id, _street, previous_installed_on = seeded["previous"]
         deployments = {
-            (d.site.street, d.installed_on, d.removed_on, d.move_request_id, d.site_id)
+            (d.id, d.site_id, d.installed_on, d.removed_on, d.move_request_id)
             for d in db.session.scalars(
-                sa.select(Deployment)
-                .join(Site, Site.id == Deployment.site_id)
-                .where(Deployment.camera_id == move_request.approved_camera_id)
+                sa.select(Deployment).where(Deployment.camera_id == move_request.approved_camera_id)
             )
         }
+        new_id = db.session.scalar(
+            sa.select(Deployment.id).where(Deployment.move_request_id == move_request.id)
+        )
+        # The deployment at the old site closed on the installation date, and
+        # one at the request's site is open.
         assert deployments == {
-            ("Prestwick Road", date(2026, 3, 2), today, None, _site_id("Prestwick Road")),
-            (STREET, today, None, move_request.id, move_request.site_id),
+            (previous_id, previous_site_id, previous_installed_on, today, None),
+            (new_id, move_request.site_id, today, None, move_request.id),
         }
         assert move_request.site.exact_location == EXACT
         db.session.remove()
 
 
-def _site_id(street: str) -> int:
-    return db.session.scalar(sa.select(Site.id).where(Site.street == street))
+def _summary_value(page, key: str):
+    """The value in the summary list row whose key is exactly ``key``."""
+    key_cell = page.locator("dt", has_text=re.compile(rf"^\s*{re.escape(key)}\s*$"))
+    return page.locator(".govuk-summary-list__row").filter(has=key_cell).locator(".govuk-summary-list__value")
 
 
-def test_error_pages_are_accessible(chromium, live_server):
+def test_error_pages_are_accessible(chromium, live_server):  # noqa: F811
     people = _seed(live_server.app)["people"]
 
     officer = sign_in(chromium, live_server, people["officer"])
@@ -342,20 +352,22 @@ def test_error_pages_are_accessible(chromium, live_server):
     assert_accessible(councillor)
     close(councillor)
 
-    anonymous = chromium.new_context(base_url=live_server.url).new_page()
+    anonymous = new_page(chromium, live_server)
     response = anonymous.goto("/no-such-page")
     assert response.status == 404
     expect(heading(anonymous)).to_have_text("Page not found")
     assert_accessible(anonymous)
     response = anonymous.goto(BOOM_PATH)
     assert response.status == 500
+    assert anonymous.server_errors == [f"500 GET {live_server.url}{BOOM_PATH}"]
+    anonymous.server_errors.clear()  # expected here
     expect(heading(anonymous)).to_have_text("Sorry, there is a problem with the service")
     expect(anonymous.get_by_text("Deliberate failure")).to_have_count(0)
     assert_accessible(anonymous)
     close(anonymous)
 
 
-def test_pages_reflow_at_320_css_pixels(chromium, live_server):
+def test_pages_reflow_at_320_css_pixels(chromium, live_server):  # noqa: F811
     people = _seed(live_server.app)["people"]
     with live_server.app.app_context():
         officer_user = db.session.get(User, people["officer"].id)
@@ -370,10 +382,33 @@ def test_pages_reflow_at_320_css_pixels(chromium, live_server):
         request_path = f"/requests/{move_request.id}"
         db.session.remove()
 
-    officer = sign_in(chromium, live_server, people["officer"], viewport=NARROW)
+    # Sign in by keyboard alone, with the focus visible at each step (A11Y-2).
+    officer = new_page(chromium, live_server, viewport=NARROW)
+    officer.goto("/sign-in")
+    expect(heading(officer)).to_have_text("Sign in")
     assert_no_horizontal_scroll(officer)
-    officer.goto("/requests/new")
+    officer.keyboard.press("Tab")
+    expect(officer.get_by_role("link", name="Skip to main content")).to_be_focused()
+    assert_focus_visible(officer)
+    officer.keyboard.press("Enter")
+    officer.keyboard.press("Tab")
+    expect(officer.get_by_label("Email address")).to_be_focused()
+    assert_focus_visible(officer)
+    officer.keyboard.type(people["officer"].email)
+    officer.keyboard.press("Tab")
+    expect(officer.get_by_label("Password", exact=True)).to_be_focused()
+    assert_focus_visible(officer)
+    officer.keyboard.type(factories.PASSWORD)
+    officer.keyboard.press("Enter")
+    expect(heading(officer)).to_have_text(people["officer"].name)
+    assert_no_horizontal_scroll(officer)
+    assert_accessible(officer)
+
+    # The service navigation folds behind a menu button at this width.
+    officer.get_by_role("button", name="Menu").click()
+    officer.get_by_role("link", name="New request").click()
     expect(heading(officer)).to_have_text("Request a camera move")
+    assert_accessible(officer)
     assert_no_horizontal_scroll(officer)
     officer.get_by_role("button", name="Continue to check your answers").click()
     expect(officer.locator(".govuk-error-summary")).to_be_visible()
