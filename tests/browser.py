@@ -2,13 +2,8 @@
 app served from a thread with CSRF on, signing in through the real form, and
 axe-core checks (QUALITY.md A11Y-1, A11Y-2).
 
-Import the fixtures into a test module (ruff sees the fixture arguments as
-redefinitions, hence the F811 on each test)::
-
-    from tests.browser import chromium, live_server  # noqa: F401
-
-    def test_something(chromium, live_server):  # noqa: F811
-        ...
+Its fixtures (``chromium``, ``live_server``) are registered for every test
+module by ``pytest_plugins`` in ``tests/conftest.py``.
 
 Set BROWSER_SHOTS=/some/dir to keep screenshots of a few pages.
 """

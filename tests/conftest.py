@@ -16,6 +16,9 @@ from cctv_requests.extensions import db
 from config import TestConfig
 from tests import factories
 
+# The browser fixtures (Chromium, a live server) live in their own module.
+pytest_plugins = ("tests.browser",)
+
 IN_CI = os.environ.get("CI", "").lower() == "true"
 PG_HINT = (
     "PostgreSQL tests need TEST_DATABASE_URL, e.g. "

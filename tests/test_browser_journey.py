@@ -13,18 +13,16 @@ from playwright.sync_api import expect
 from cctv_requests.extensions import db
 from cctv_requests.models import Camera, Deployment, Meeting, MoveRequest, User
 from tests import factories
-from tests.browser import (  # noqa: F401  (chromium and live_server are fixtures)
+from tests.browser import (
     BOOM_PATH,
     NARROW,
     action,
     assert_accessible,
     assert_focus_visible,
     assert_no_horizontal_scroll,
-    chromium,
     close,
     fill_date,
     heading,
-    live_server,
     new_page,
     screenshot,
     sign_in,
@@ -132,7 +130,7 @@ def _fill_request_form(page, today: date) -> None:
     page.get_by_label("Sponsor you have approached").select_option(label="Sam Sponsor, Hertfordshire Police")
 
 
-def test_a_request_goes_from_the_form_to_an_installed_camera(chromium, live_server):  # noqa: F811
+def test_a_request_goes_from_the_form_to_an_installed_camera(chromium, live_server):
     seeded = _seed(live_server.app)
     people = seeded["people"]
     today = date.today()
@@ -336,7 +334,7 @@ def _summary_value(page, key: str):
     return page.locator(".govuk-summary-list__row").filter(has=key_cell).locator(".govuk-summary-list__value")
 
 
-def test_error_pages_are_accessible(chromium, live_server):  # noqa: F811
+def test_error_pages_are_accessible(chromium, live_server):
     people = _seed(live_server.app)["people"]
 
     officer = sign_in(chromium, live_server, people["officer"])
@@ -367,7 +365,7 @@ def test_error_pages_are_accessible(chromium, live_server):  # noqa: F811
     close(anonymous)
 
 
-def test_pages_reflow_at_320_css_pixels(chromium, live_server):  # noqa: F811
+def test_pages_reflow_at_320_css_pixels(chromium, live_server):
     people = _seed(live_server.app)["people"]
     with live_server.app.app_context():
         officer_user = db.session.get(User, people["officer"].id)

@@ -79,6 +79,9 @@ def test_an_empty_form_names_every_missing_answer_and_saves_nothing(app, client,
     assert errors["title"] == "Enter a short title"
     assert errors["exact_location"] == "Enter the exact location"
     assert errors["sponsor_id"] == "Select the sponsor you have approached"
+    # The summary follows the order of the questions on the page.
+    assert list(errors)[:4] == ["ward_id", "street", "exact_location", "title"]
+    assert list(errors)[-1] == "sponsor_id"
     assert count_requests() == 0
 
 

@@ -59,7 +59,6 @@ class MoveRequestForm(FlaskForm):
     """Every question of the paper form. Saving a draft needs only a title and
     a ward; continuing to check the answers needs them all."""
 
-    title = _text("Short title", "For example: Nuisance motorbikes at the recreation ground", 120, area=False)
     ward_id = ListSelectField(
         "Ward",
         widget=GovSelect(),
@@ -87,6 +86,7 @@ class MoveRequestForm(FlaskForm):
         choices=list(SITE_READINESS.items()),
         description="Select all that apply now. Consents must be in place before installation.",
     )
+    title = _text("Short title", "For example: Nuisance motorbikes at the recreation ground", 120, area=False)
     problem = _text("What is happening", "Describe the crime or anti-social behaviour at this place")
     purposes = SelectMultipleField(
         "Purpose of the camera",
