@@ -54,7 +54,12 @@ class WholeNumberField(_NamedErrorMixin, IntegerField):
 
 
 class MoneyField(_NamedErrorMixin, DecimalField):
-    pass
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        # Decimal accepts "NaN" and "Infinity", which are not amounts of money.
+        if self.data is not None and not self.data.is_finite():
+            self.data = None
+            raise ValueError(self.invalid_message)
 
 
 class GovDateField(_NamedErrorMixin, DateField):
@@ -77,7 +82,11 @@ class GovDateField(_NamedErrorMixin, DateField):
 
 class OptionalRadioField(RadioField):
     """Radios that may be left unanswered; a value that is sent must be one
-    of the choices."""
+    of the choices, else ``invalid_message`` names the question."""
+
+    def __init__(self, *args, invalid_message: str = "Select one of the options", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.invalid_message = invalid_message
 
     def process_formdata(self, valuelist):
         if valuelist and valuelist[0] in ("", None):
@@ -87,13 +96,13 @@ class OptionalRadioField(RadioField):
             super().process_formdata(valuelist)
         except ValueError as exc:
             self.data = None
-            raise ValueError("Select one of the options") from exc
+            raise ValueError(self.invalid_message) from exc
 
     def pre_validate(self, form):
         if self.data in (None, ""):
             return
         if self.data not in [value for value, *_ in self.choices]:
-            raise ValidationError("Select one of the options")
+            raise ValidationError(self.invalid_message)
 
 
 class ListSelectField(SelectField):

@@ -1,5 +1,6 @@
 """Signing in and out."""
 
+import pytest
 import sqlalchemy as sa
 
 from cctv_requests.extensions import db
@@ -88,3 +89,31 @@ def test_an_unexpected_error_shows_a_plain_page_with_a_reference(app, client, lo
     assert response.status_code == 500
     assert "Sorry, there is a problem with the service" in body
     assert "incident reference" in body and "SELECT" not in body and "Traceback" not in body
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "//evil.example/",
+        "/\t/evil.example",
+        "https://evil.example/",
+        "/\\evil.example",
+        "javascript:alert(1)",
+    ],
+)
+def test_no_next_address_leads_off_the_site(app, client, target):
+    factories.user("officer", email="olivia@example.org")
+    response = client.post(
+        "/sign-in",
+        query_string={"next": target},
+        data={"email": "olivia@example.org", "password": factories.PASSWORD},
+    )
+    assert response.headers["Location"] == "/"
+
+
+def test_a_local_next_address_is_followed(app, client):
+    factories.user("officer", email="olivia@example.org")
+    response = client.post(
+        "/sign-in?next=/cameras", data={"email": "olivia@example.org", "password": factories.PASSWORD}
+    )
+    assert response.headers["Location"] == "/cameras"

@@ -102,3 +102,13 @@ def test_a_board_member_reads_but_cannot_run_the_meeting(app, client, login_as):
     assert client.post(f"/meetings/{meeting.id}/open").status_code == 403
     db.session.expire_all()
     assert db.session.get(Meeting, meeting.id).status == "planned"
+
+
+def test_no_interest_can_be_declared_on_a_decided_item(app, client, login_as):
+    meeting = factories.meeting(TODAY, status="in_session")
+    mr = factories.move_request(status="rejected")
+    item = factories.agenda_item(meeting, mr, outcome="rejected")
+    login_as("board")
+    response = client.post(f"/meetings/{meeting.id}/items/{item.id}/interest", data={"note": "Too late"})
+    assert response.status_code == 302
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Interest)) == 0

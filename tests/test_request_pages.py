@@ -31,6 +31,7 @@ def date_fields(name: str, day: date) -> list[tuple[str, str]]:
 
 def complete_form(ward, sponsor, priority, **overrides) -> MultiDict:
     fields = {
+        "version": "",
         "ward_id": str(ward.id),
         "street": "Bridge Street",
         "exact_location": "Lamp column 4 by the bus stop",
@@ -256,3 +257,112 @@ def test_the_coordinator_names_another_sponsor(app, client, login_as):
     assert (changed.sponsor_id, changed.version, changed.status) == (new_sponsor.id, 2, "submitted")
     login_as(user=new_sponsor)
     assert "Endorse" in page(client.get(f"/requests/{mr.id}")).get_text()
+
+
+def test_nonsense_amounts_and_tampered_choices_are_named(app, client, login_as):
+    district = factories.district()
+    sponsor = factories.user("sponsor")
+    login_as("officer")
+    form = complete_form(
+        district["wards"][0], sponsor, factories.priority(), estimated_cost="NaN", mounting="rocket"
+    )
+    form.setlist("purposes", ["deter"] * 30)
+    errors = error_summary(client.post("/requests/new", data=form))
+    assert errors == {
+        "mounting": "Select how the camera would be mounted",
+        "estimated_cost": "Estimated cost must be an amount in pounds, like 850 or 850.50",
+    }
+    assert count_requests() == 0
+
+
+def test_zero_is_an_answer_and_repeated_ticks_count_once(app, client, login_as):
+    district = factories.district()
+    sponsor = factories.user("sponsor")
+    login_as("officer")
+    form = complete_form(district["wards"][0], sponsor, factories.priority(), crime_count="0", asb_count="0")
+    form.setlist("purposes", ["deter"] * 30 + ["observe"])
+    response = client.post("/requests/new", data=form)
+    assert response.status_code == 302, page(response).select_one(".govuk-error-summary")
+    mr = db.session.scalar(sa.select(MoveRequest))
+    assert (mr.crime_count, mr.asb_count, mr.purposes) == (0, 0, "deter,observe")
+
+
+def test_a_change_saved_after_someone_else_acted_is_not_written(app, client, login_as):
+    mr = factories.move_request(status="returned")
+    requester = login_as(user=mr.requester)
+    opened_version = mr.version
+    # The coordinator names another sponsor while the requester has the form open.
+    coordinator = factories.user("coordinator")
+    new_sponsor = factories.user("sponsor")
+    login_as(user=coordinator)
+    client.post(f"/requests/{mr.id}/sponsor", data={"version": mr.version, "sponsor_id": new_sponsor.id})
+    login_as(user=requester)
+    form = complete_form(mr.site.ward, mr.sponsor, factories.priority(), version=str(opened_version))
+    response = client.post(f"/requests/{mr.id}/edit", data=form, follow_redirects=True)
+    assert "Someone else changed this request" in response.get_data(as_text=True)
+    db.session.expire_all()
+    after = db.session.get(MoveRequest, mr.id)
+    assert (after.sponsor_id, after.title) == (new_sponsor.id, "Motorbikes on the recreation ground")
+
+
+def test_a_request_cannot_be_sent_without_its_site(app, client, login_as):
+    district = factories.district()
+    officer = login_as("officer")
+    client.post(
+        "/requests/new",
+        data={"ward_id": district["wards"][0].id, "title": "No site yet", "save_draft": "Save"},
+    )
+    mr = db.session.scalar(sa.select(MoveRequest))
+    check = page(client.get(f"/requests/{mr.id}/check-answers")).get_text()
+    assert "the street name, the exact location" in check
+    client.post(f"/requests/{mr.id}/submit", data={"version": mr.version})
+    db.session.expire_all()
+    assert db.session.get(MoveRequest, mr.id).status == "draft"
+    assert officer.roles == {"officer"}
+
+
+def test_the_chair_approves_an_urgent_request_by_chairs_action(app, client, login_as):
+    from cctv_requests.models import AgendaItem
+
+    factories.meeting(TODAY + timedelta(days=45))
+    camera = factories.camera()
+    mr = factories.move_request(
+        status="endorsed", urgency="urgent", urgent_ground="risk_of_harm", urgent_explanation="Threats made"
+    )
+    login_as("board", "chair")
+    form = MultiDict(
+        [
+            ("version", mr.version),
+            ("camera_id", camera.id),
+            *date_fields("start", TODAY + timedelta(days=2)),
+            *date_fields("end", TODAY + timedelta(days=30)),
+            ("reason", "Risk to a named resident this week."),
+        ]
+    )
+    response = client.post(f"/requests/{mr.id}/approve-urgently", data=form)
+    assert response.status_code == 302, page(response).select_one(".govuk-error-summary")
+    db.session.expire_all()
+    approved = db.session.get(MoveRequest, mr.id)
+    assert (approved.status, approved.chair_action, approved.last_reason) == (
+        "approved",
+        True,
+        "Risk to a named resident this week.",
+    )
+    assert (
+        db.session.scalar(sa.select(AgendaItem.kind).where(AgendaItem.move_request_id == mr.id))
+        == "ratification"
+    )
+
+
+def test_action_pages_audit_the_exact_location_they_show(app, client, login_as):
+    from cctv_requests.models import AuditEvent
+
+    mr = factories.move_request(status="endorsed")
+    coordinator = login_as("coordinator")
+    client.get(f"/requests/{mr.id}/place-on-agenda")
+    viewed = db.session.scalars(
+        sa.select(AuditEvent.actor_id).where(
+            AuditEvent.action == "site.viewed_exact", AuditEvent.object_id == mr.id
+        )
+    ).all()
+    assert viewed == [coordinator.id]

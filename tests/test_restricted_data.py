@@ -5,6 +5,7 @@ reach, including error pages."""
 from urllib.parse import urljoin, urlparse
 
 import pytest
+from bs4 import BeautifulSoup
 
 from tests import scene as scenes
 from tests.scene import RESTRICTED_MARKS
@@ -16,8 +17,6 @@ def leaks(body: str) -> list[str]:
 
 
 def _links(html: str) -> list[str]:
-    from bs4 import BeautifulSoup
-
     return [a["href"] for a in BeautifulSoup(html, "html.parser").find_all("a", href=True)]
 
 
@@ -79,3 +78,13 @@ def test_an_officer_sees_street_but_not_exact_location_of_others_requests(app, c
     # The requester sees the exact location of their own request.
     own = client.get(f"/requests/{world.ids['submitted']}").get_data(as_text=True)
     assert "EXACTSECRET" in own and "INTELSECRET" in own
+
+
+def test_a_councillor_is_not_told_which_camera_is_in_which_ward(app, client, login_as):
+    world = scenes.build()
+    login_as(user=world.users["councillor"])
+    listing = BeautifulSoup(client.get("/cameras").get_data(as_text=True), "html.parser")
+    assert [li.get_text() for li in listing.select("ul.govuk-list li")] == ["South Oxhey"]
+    assert "South Oxhey" not in listing.select_one("table").get_text()
+    detail = client.get(f"/cameras/{world.ids['camera']}").get_data(as_text=True)
+    assert "South Oxhey" not in detail

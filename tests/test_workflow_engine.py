@@ -206,3 +206,70 @@ def test_a_change_made_meanwhile_loses_the_compare_and_set(app):
     assert not db.session.scalar(
         sa.select(sa.func.count()).where(AuditEvent.action == "request.return_for_changes")
     )
+
+
+def test_a_member_with_an_interest_does_not_count_towards_the_quorum(board):
+    camera = factories.camera()
+    meeting = factories.meeting(TODAY, status="in_session", attendees=board["members"])
+    mr = factories.move_request(status="on_agenda")
+    item = factories.agenda_item(meeting, mr)
+    db.session.add(Interest(agenda_item_id=item.id, user_id=board["members"][1].id, note="Neighbour"))
+    db.session.commit()
+    with pytest.raises(engine.Refused, match="not quorate: 2 present, 3 needed"):
+        engine.fire(mr, "approve", board["chair"], approve_data(camera))
+
+
+def test_a_chairs_action_goes_to_the_first_meeting_still_to_come(app):
+    chair = factories.user("board", "chair")
+    sooner = factories.meeting(TODAY + timedelta(days=20))
+    later = factories.meeting(TODAY + timedelta(days=80))
+    mr = factories.move_request(
+        status="on_agenda", urgency="urgent", urgent_ground="imminent_event", urgent_explanation="x"
+    )
+    item = factories.agenda_item(sooner, mr)
+    engine.fire(
+        mr, "approve_urgently", chair, {**approve_data(factories.camera()), "reason": "Festival next week"}
+    )
+    items = db.session.scalars(
+        sa.select(AgendaItem).where(AgendaItem.move_request_id == mr.id).order_by(AgendaItem.id)
+    ).all()
+    assert [(i.id, i.meeting_id, i.kind, i.outcome) for i in items] == [
+        (item.id, sooner.id, "request", "chair_action"),
+        (items[1].id, sooner.id, "ratification", None),
+    ]
+    assert later.id not in {i.meeting_id for i in items}
+
+
+def test_an_installation_must_fall_within_the_approved_period(app):
+    coordinator = factories.user("coordinator")
+    camera = factories.camera()
+    mr = factories.move_request(
+        status="approved",
+        approved_camera_id=camera.id,
+        approved_start=TODAY + timedelta(days=30),
+        approved_end=TODAY + timedelta(days=90),
+    )
+    data = {"camera_id": camera.id, "installer": "X", "installation_cost": 1, "end": mr.approved_end}
+    for day in (TODAY + timedelta(days=29), TODAY + timedelta(days=91)):
+        with pytest.raises(engine.Refused, match="within the approved period"):
+            engine.fire(
+                mr, "schedule_installation", coordinator, {**data, "installation_date": day, "start": day}
+            )
+
+
+def test_an_installation_cannot_predate_the_cameras_current_deployment_or_be_in_the_future(app):
+    coordinator = factories.user("coordinator")
+    camera = factories.camera()
+    factories.deployment(camera, installed_on=TODAY - timedelta(days=5))
+    mr = factories.move_request(
+        status="scheduled", approved_camera_id=camera.id, approved_start=TODAY - timedelta(days=20),
+        approved_end=TODAY + timedelta(days=60), installation_date=TODAY - timedelta(days=10),
+    )  # fmt: skip
+    data = {"dpia_reference": "D", "signage_confirmed": True, "consents_recorded": True}
+    with pytest.raises(engine.Refused, match="still at its previous site"):
+        engine.fire(mr, "record_installation", coordinator,
+                    {**data, "installed_on": TODAY - timedelta(days=10), "review_due": TODAY + timedelta(days=30)})  # fmt: skip
+    with pytest.raises(engine.Refused, match="cannot be in the future"):
+        engine.fire(mr, "record_installation", coordinator,
+                    {**data, "installed_on": TODAY + timedelta(days=1), "review_due": TODAY + timedelta(days=30)})  # fmt: skip
+    assert db.session.get(MoveRequest, mr.id).status == "scheduled"

@@ -9,6 +9,7 @@ from ..access import login_required, site_precision
 from ..extensions import db
 from ..models import Camera, Deployment
 from ..services import availability
+from ..services.areas import cameras_by_ward
 
 bp = Blueprint("cameras", __name__, url_prefix="/cameras")
 
@@ -32,6 +33,7 @@ def index():
         cameras=cameras,
         deployments=availability.open_deployments(),
         bookings=availability.bookings() if precision != "area" else {},
+        wards=cameras_by_ward() if precision == "area" else [],
         precision=precision,
     )
 

@@ -131,6 +131,9 @@ def interest(meeting_id: int, item_id: int):
     item = db.session.get(AgendaItem, item_id)
     if item is None or item.meeting_id != meeting.id:
         abort(404)
+    if item.outcome is not None or meeting.status == "closed":
+        flash("That item has been decided, so an interest can no longer be declared on it.", "info")
+        return redirect(url_for(".show", meeting_id=meeting.id))
     form = InterestForm()
     if form.validate_on_submit():
         try:

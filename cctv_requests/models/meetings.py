@@ -28,6 +28,7 @@ OUTCOMES = {
     "deferred": "Deferred",
     "returned": "Returned for changes",
     "withdrawn": "Withdrawn",
+    "chair_action": "Decided by chair's action",
 }
 
 

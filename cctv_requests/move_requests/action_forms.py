@@ -11,9 +11,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import BooleanField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, ValidationError
 
-from ..forms import GovDateField, ListSelectField, MoneyField, VersionedForm, WholeNumberField, strip
-
-VOTES = NumberRange(min=0, max=50, message="Votes must be a number between 0 and 50")
+from ..forms import GovDateField, InRange, ListSelectField, MoneyField, VersionedForm, WholeNumberField, strip
 
 
 def _reason(label="Reason", hint="", required=True, message="Enter the reason"):
@@ -29,7 +27,8 @@ def _votes(label):
     return WholeNumberField(
         label,
         widget=GovTextInput(),
-        validators=[VOTES],
+        description="Leave blank if no vote was taken",
+        validators=[InRange(0, 50, message=f"{label} must be a number between 0 and 50")],
         invalid_message=f"{label} must be a whole number, like 3",
     )
 
@@ -147,6 +146,9 @@ class UrgentApproveForm(_BookingForm):
         "Why this cannot wait for the next meeting",
         message="Enter why this cannot wait for the next meeting",
     )
+
+    def engine_data(self):
+        return {**super().engine_data(), "reason": self.reason.data}
 
 
 class ScheduleForm(ActionForm):

@@ -14,7 +14,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
 )
 from wtforms import (
     BooleanField,
-    RadioField,
+    HiddenField,
     SelectMultipleField,
     StringField,
     SubmitField,
@@ -55,6 +55,13 @@ def _text(label, hint="", max_length=TEXT, area=True):
     )
 
 
+def _unanswered(field) -> bool:
+    # 0 is an answer for a count, but means "none chosen" in a list or an unticked box.
+    if isinstance(field, ListSelectField | BooleanField):
+        return not field.data
+    return field.data is None or field.data == "" or field.data == []
+
+
 class MoveRequestForm(FlaskForm):
     """Every question of the paper form. Saving a draft needs only a title and
     a ward; continuing to check the answers needs them all."""
@@ -73,11 +80,12 @@ class MoveRequestForm(FlaskForm):
     view_description = _text(
         "What the camera needs to see", "For example: the path between the shops and the car park", 1000
     )
-    mounting = RadioField(
+    mounting = OptionalRadioField(
         "Mounting",
         widget=GovRadioInput(),
         choices=list(MOUNTINGS.items()),
         default="lamp_column",
+        invalid_message="Select how the camera would be mounted",
         validators=[DataRequired(message="Select how the camera would be mounted")],
     )
     site_readiness = SelectMultipleField(
@@ -97,7 +105,12 @@ class MoveRequestForm(FlaskForm):
     pressing_need = _text(
         "Why is the need pressing", "Why a camera is needed now, rather than other measures"
     )
-    priority_id = OptionalRadioField("CSP priority it serves", widget=GovRadioInput(), coerce=int)
+    priority_id = OptionalRadioField(
+        "CSP priority it serves",
+        widget=GovRadioInput(),
+        coerce=int,
+        invalid_message="Select the CSP priority from the list",
+    )
     crime_count = WholeNumberField(
         "Number of crimes in the baseline period",
         widget=GovTextInput(),
@@ -146,11 +159,12 @@ class MoveRequestForm(FlaskForm):
         validators=[InRange(1, 156, message="Duration must be between 1 and 156 weeks")],
     )
     camera_preference_id = ListSelectField("Camera preference", widget=GovSelect())
-    urgency = RadioField(
+    urgency = OptionalRadioField(
         "Urgency",
         widget=GovRadioInput(),
         choices=list(URGENCIES.items()),
         default="routine",
+        invalid_message="Select whether the request is routine or urgent",
         validators=[DataRequired(message="Select whether the request is routine or urgent")],
     )
     urgent_ground = OptionalRadioField(
@@ -158,6 +172,7 @@ class MoveRequestForm(FlaskForm):
         widget=GovRadioInput(),
         choices=list(URGENT_GROUNDS.items()),
         description="Only if the request is urgent",
+        invalid_message="Select the grounds for urgency from the list",
     )
     urgent_explanation = _text("Explain the urgency", "Only if the request is urgent")
     overt_confirmed = BooleanField(
@@ -178,6 +193,8 @@ class MoveRequestForm(FlaskForm):
     )
     sponsor_id = ListSelectField("Sponsor you have approached", widget=GovSelect())
 
+    # The version of the request the requester opened (for a change; DESIGN.md 4).
+    version = HiddenField()
     save_draft = SubmitField("Save as draft", widget=GovSubmitInput())
     continue_ = SubmitField("Continue", widget=GovSubmitInput())
 
@@ -225,7 +242,7 @@ class MoveRequestForm(FlaskForm):
             field = self[name]
             if field.errors:
                 continue
-            if field.data in (None, "", [], 0, False):
+            if _unanswered(field):
                 field.errors = list(field.errors) + [message]
         if self.urgency.data == "urgent":
             if not self.urgent_ground.data:

@@ -116,11 +116,14 @@ def edit(request_id: int):
     else:
         form = MoveRequestForm(**choices)
     if _acceptable(form, today):
-        update_request(form, move_request, current_user)
+        if not update_request(form, move_request, current_user):
+            flash(engine.CONFLICT_MESSAGE, "info")
+            return redirect(url_for(".show", request_id=move_request.id))
         if form.continue_.data:
             return redirect(url_for(".check_answers", request_id=move_request.id))
         flash(f"Changes to {move_request.reference} saved.", "success")
         return redirect(url_for(".show", request_id=move_request.id))
+    _record_exact_view(move_request, "exact")  # the form shows the requester's exact answers
     return render_template(
         "move_requests/form.html",
         form=form,
@@ -289,6 +292,7 @@ def act(request_id: int, action: str):
                 return redirect(url_for("meetings.show", meeting_id=request.args.get("meeting", type=int)))
             return redirect(url_for(".show", request_id=request_id))
     precision = site_precision(current_user, move_request)
+    _record_exact_view(move_request, precision)
     return render_template(
         "move_requests/action.html",
         form=form,

@@ -68,6 +68,7 @@ def form_data(move_request: MoveRequest) -> dict:
     data = {name: getattr(site, name) for name in SITE_FIELDS}
     data.update({name: getattr(move_request, name) for name in REQUEST_FIELDS})
     data.update(
+        version=move_request.version,
         ward_id=site.ward_id,
         site_readiness=[
             key
@@ -103,8 +104,9 @@ def _apply(form, move_request: MoveRequest, site: Site) -> None:
         setattr(move_request, name, value)
     move_request.title = form.title.data or ""
     move_request.urgency = form.urgency.data or "routine"
-    move_request.purposes = ",".join(form.purposes.data or ())
-    move_request.intelligence_sources = ",".join(form.intelligence_sources.data or ())
+    # dict.fromkeys: a value sent twice is kept once.
+    move_request.purposes = ",".join(dict.fromkeys(form.purposes.data or ()))
+    move_request.intelligence_sources = ",".join(dict.fromkeys(form.intelligence_sources.data or ()))
     move_request.priority_id = form.priority_id.data or None
     move_request.camera_preference_id = form.camera_preference_id.data or None
     move_request.urgent_ground = (form.urgent_ground.data or "") if move_request.urgency == "urgent" else ""
@@ -143,11 +145,31 @@ def create_request(form, requester, today: date) -> MoveRequest:
     raise RuntimeError("Could not allocate a request reference")
 
 
-def update_request(form, move_request: MoveRequest, editor) -> None:
+def update_request(form, move_request: MoveRequest, editor) -> bool:
+    """Save the requester's changes, as a compare-and-set on the version the
+    form was opened at: False (nothing saved) if the request changed meanwhile
+    or is no longer editable."""
+    try:
+        expected = int(form.version.data)
+    except (TypeError, ValueError):
+        return False
+    result = db.session.execute(
+        sa.update(MoveRequest)
+        .where(
+            MoveRequest.id == move_request.id,
+            MoveRequest.version == expected,
+            MoveRequest.status.in_(("draft", "returned")),
+        )
+        .values(version=expected + 1)
+        .execution_options(synchronize_session="fetch")
+    )
+    if result.rowcount != 1:
+        db.session.rollback()
+        return False
     _apply(form, move_request, move_request.site)
-    move_request.version += 1
     audit.record("request.edited", actor=editor, object_type="move_request", object_id=move_request.id)
     db.session.commit()
+    return True
 
 
 def sponsors_for(move_request: MoveRequest) -> list[User]:

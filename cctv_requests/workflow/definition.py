@@ -146,8 +146,8 @@ TRANSITIONS = (
         "Approve",
         guards=(
             "meeting_in_session",
-            "meeting_quorate",
             "no_interest_declared",
+            "meeting_quorate",
             "period_valid",
             "camera_available",
         ),
@@ -159,7 +159,7 @@ TRANSITIONS = (
         "rejected",
         ("chair",),
         "Reject",
-        guards=("meeting_in_session", "meeting_quorate", "no_interest_declared", "reason_given"),
+        guards=("meeting_in_session", "no_interest_declared", "meeting_quorate", "reason_given"),
         at_meeting=True,
         needs_reason=True,
         warning=True,

@@ -106,7 +106,7 @@ def _approve_urgently(ctx, tools):
     _set_booking(ctx)
     _keep_reason(ctx)
     ctx.move_request.chair_action = True
-    _decide_item(ctx, tools, "approved")
+    _decide_item(ctx, tools, "chair_action")
     # The board ratifies (or not) a chair's action at its next meeting.
     db.session.add(
         AgendaItem(

@@ -18,7 +18,7 @@ from transitions import Machine
 
 from .. import audit
 from ..extensions import db
-from ..models import AgendaItem, Attendance, Camera, Interest, Meeting, MoveRequest
+from ..models import AgendaItem, Attendance, Camera, Deployment, Interest, Meeting, MoveRequest
 from ..models.base import utcnow
 from ..services.availability import clashes
 from .definition import STATES, TRANSITIONS, Transition, transition_for
@@ -132,19 +132,27 @@ def _load_facts(
         meeting = item.meeting
         facts["item_meeting_status"] = meeting.status
         facts["quorum"] = meeting.quorum
-        facts["present_count"] = db.session.scalar(
-            sa.select(sa.func.count()).where(Attendance.meeting_id == meeting.id)
+        interested = set(
+            db.session.scalars(sa.select(Interest.user_id).where(Interest.agenda_item_id == item.id))
         )
-        facts["actor_declared_interest"] = bool(
-            db.session.scalar(
-                sa.select(sa.func.count()).where(
-                    Interest.agenda_item_id == item.id, Interest.user_id == actor.id
-                )
+        present = set(
+            db.session.scalars(sa.select(Attendance.user_id).where(Attendance.meeting_id == meeting.id))
+        )
+        # Members who declared an interest take no part, so they do not count
+        # towards the quorum for this item (DESIGN.md section 2).
+        facts["present_count"] = len(present - interested)
+        facts["actor_declared_interest"] = actor.id in interested
+    if "next_meeting_exists" in t.guards:
+        # A deferred item goes to the meeting after its own; a chair's action
+        # to the first meeting still to come.
+        after = item.meeting.meets_on if item is not None and t.trigger == "defer" else today
+        facts["next_meeting_id"] = _next_meeting_after(after)
+    if "installation_ready" in t.guards:
+        facts["camera_deployed_since"] = db.session.scalar(
+            sa.select(Deployment.installed_on).where(
+                Deployment.camera_id == move_request.approved_camera_id, Deployment.removed_on.is_(None)
             )
         )
-    if "next_meeting_exists" in t.guards:
-        after = item.meeting.meets_on if item is not None else today
-        facts["next_meeting_id"] = _next_meeting_after(after)
     if "camera_available" in t.guards and data is not None and data.get("camera_id"):
         camera = db.session.get(Camera, data["camera_id"])
         facts["camera_in_service"] = camera is not None and camera.service_status == "in_service"

@@ -32,6 +32,8 @@ class Facts:
     camera_clashes: tuple[str, ...] = ()
     # The camera's booking version when its clashes were read.
     camera_booking_version: int | None = None
+    # When the approved camera went up at the site it is at now, if any.
+    camera_deployed_since: date | None = None
 
 
 @dataclass(frozen=True)
@@ -86,8 +88,17 @@ REQUIRED_ANSWERS = (
 )
 
 
+# The questions about the proposed site, asked on the same form.
+REQUIRED_SITE_ANSWERS = (
+    ("street", "the street name"),
+    ("exact_location", "the exact location"),
+)
+
+
 def missing_answers(move_request) -> list[str]:
-    missing = [label for name, label in REQUIRED_ANSWERS if getattr(move_request, name) in (None, "")]
+    site = move_request.site
+    missing = [label for name, label in REQUIRED_SITE_ANSWERS if not (getattr(site, name) or "").strip()]
+    missing += [label for name, label in REQUIRED_ANSWERS if getattr(move_request, name) in (None, "")]
     if not move_request.overt_confirmed:
         missing.append("confirmation that the camera will be overt with signs")
     if move_request.urgency == "urgent" and not (
@@ -218,7 +229,7 @@ def installation_in_period(ctx: Context) -> str | None:
     mr = ctx.move_request
     if not when:
         return "Enter the installation date."
-    if mr.approved_end and when > mr.approved_end:
+    if (mr.approved_start and when < mr.approved_start) or (mr.approved_end and when > mr.approved_end):
         return "The installation date must be within the approved period."
     return None
 
@@ -227,8 +238,14 @@ def installation_in_period(ctx: Context) -> str | None:
 def installation_ready(ctx: Context) -> str | None:
     if not _has_text(ctx.value("dpia_reference")):
         return "Enter the DPIA reference."
-    if not ctx.value("installed_on"):
+    installed_on = ctx.value("installed_on")
+    if not installed_on:
         return "Enter the date the camera was installed."
+    if installed_on > ctx.today:
+        return "The date installed cannot be in the future."
+    since = ctx.facts.camera_deployed_since
+    if since and installed_on < since:
+        return f"The camera was still at its previous site then: it went up there on {since:%-d %B %Y}."
     if not ctx.value("signage_confirmed"):
         return "Confirm that the signs are up."
     if not ctx.value("consents_recorded"):
@@ -254,6 +271,8 @@ def removal_recorded(ctx: Context) -> str | None:
     removed_on = ctx.value("removed_on")
     if not removed_on:
         return "Enter the date the camera was removed."
+    if removed_on > ctx.today:
+        return "The date removed cannot be in the future."
     installed_on = ctx.move_request.installed_on
     if installed_on and removed_on < installed_on:
         return "The removal date cannot be before the installation date."
