@@ -273,3 +273,18 @@ def test_an_installation_cannot_predate_the_cameras_current_deployment_or_be_in_
         engine.fire(mr, "record_installation", coordinator,
                     {**data, "installed_on": TODAY + timedelta(days=1), "review_due": TODAY + timedelta(days=30)})  # fmt: skip
     assert db.session.get(MoveRequest, mr.id).status == "scheduled"
+
+
+def test_a_decision_does_not_land_after_its_meeting_closed(board):
+    from cctv_requests.models import Meeting
+
+    meeting = factories.meeting(TODAY, status="in_session", attendees=board["members"])
+    mr = on_agenda(meeting)
+    # The coordinator closes the meeting from another server process just
+    # after the chair's page was read.
+    with db.engine.begin() as other:
+        other.execute(sa.update(Meeting).where(Meeting.id == meeting.id).values(status="closed"))
+    with pytest.raises(engine.Conflict, match="meeting closed"):
+        engine.fire(mr, "reject", board["chair"], {"reason": "Not enough evidence"})
+    db.session.expire_all()
+    assert db.session.get(MoveRequest, mr.id).status == "on_agenda"

@@ -244,6 +244,8 @@ def fire(
         _compare_and_set(move_request.id, source, version, subject.state)
         if "camera_available" in t.guards:
             _book_camera(data["camera_id"], ctx.facts.camera_booking_version)
+        if t.at_meeting and item is not None:
+            _hold_meeting_in_session(item.meeting_id)
         effect = EFFECTS.get(trigger)
         if effect is not None:
             effect(ctx, EffectTools(item, partial(_end_by_move, actor)))
@@ -282,6 +284,22 @@ def _compare_and_set(request_id: int, source: str, version: int, dest: str) -> N
     )
     if result.rowcount != 1:
         raise Conflict(CONFLICT_MESSAGE)
+
+
+def _hold_meeting_in_session(meeting_id: int) -> None:
+    """A board decision needs its meeting still in session when it commits:
+    this touches the meeting row (locking it on PostgreSQL until commit), so a
+    meeting closed meanwhile makes the decision lose rather than land after it."""
+    result = db.session.execute(
+        sa.update(Meeting)
+        .where(Meeting.id == meeting_id, Meeting.status == "in_session")
+        .values(status="in_session")
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        raise Conflict(
+            "The meeting closed before this decision was recorded. Nothing you entered has been saved."
+        )
 
 
 def _book_camera(camera_id: int, seen_version: int | None) -> None:
