@@ -1,5 +1,6 @@
-"""One form for each action on a request. ``engine_data()`` gives the engine
-what the guards check; ``refusal_field`` is where a guard's refusal shows."""
+"""One form for each action on a request. Each field is named as the engine's
+data key, so ``engine_data()`` hands the answers straight to the guards;
+``refusal_field`` is where a guard's refusal shows."""
 
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxInput,
@@ -9,9 +10,11 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextInput,
 )
 from wtforms import BooleanField, StringField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
 from ..forms import GovDateField, InRange, ListSelectField, MoneyField, VersionedForm, WholeNumberField, strip
+
+NOT_DATA = ("csrf_token", "version", "submit")
 
 
 def _reason(label="Reason", hint="", required=True, message="Enter the reason"):
@@ -21,6 +24,31 @@ def _reason(label="Reason", hint="", required=True, message="Enter the reason"):
     return TextAreaField(
         label, description=hint, widget=GovTextArea(), filters=[strip], validators=validators
     )
+
+
+def _date(label, missing, hint=""):
+    return GovDateField(
+        label,
+        description=hint,
+        invalid_message=f"{label} must be a real date",
+        validators=[InputRequired(message=missing)],
+    )
+
+
+def _text(label, missing, max_length):
+    return StringField(
+        label,
+        widget=GovTextInput(),
+        filters=[strip],
+        validators=[
+            DataRequired(message=missing),
+            Length(max=max_length, message=f"{label} must be {max_length} characters or fewer"),
+        ],
+    )
+
+
+def _confirm(label, missing):
+    return BooleanField(label, widget=GovCheckboxInput(), validators=[DataRequired(message=missing)])
 
 
 def _votes(label):
@@ -33,11 +61,15 @@ def _votes(label):
     )
 
 
-def _camera_field():
-    return ListSelectField(
-        "Camera",
-        widget=GovSelect(),
-        validators=[DataRequired(message="Select a camera")],
+def _count(label, missing, short):
+    return WholeNumberField(
+        label,
+        widget=GovTextInput(),
+        invalid_message=f"{short} must be a whole number, like 12",
+        validators=[
+            InputRequired(message=missing),
+            InRange(0, 100000, message="Enter a number between 0 and 100,000"),
+        ],
     )
 
 
@@ -46,7 +78,7 @@ class ActionForm(VersionedForm):
     refusal_field = "submit"
 
     def engine_data(self) -> dict:
-        return {}
+        return {field.name: field.data for field in self if field.name not in NOT_DATA}
 
     def add_refusal(self, message: str) -> None:
         field = self[self.refusal_field]
@@ -61,15 +93,18 @@ class ReasonForm(ActionForm):
     reason = _reason()
     refusal_field = "reason"
 
-    def engine_data(self):
-        return {"reason": self.reason.data}
+
+class DecisionReasonForm(ReasonForm):
+    """Reject, defer or return at a meeting: reasons and votes."""
+
+    votes_for = _votes("Votes for")
+    votes_against = _votes("Votes against")
+    votes_abstain = _votes("Abstentions")
 
 
 class PlaceOnAgendaForm(ActionForm):
     meeting_id = ListSelectField(
-        "Meeting",
-        widget=GovSelect(),
-        validators=[DataRequired(message="Select a meeting")],
+        "Meeting", widget=GovSelect(), validators=[DataRequired(message="Select a meeting")]
     )
     refusal_field = "meeting_id"
 
@@ -79,21 +114,10 @@ class PlaceOnAgendaForm(ActionForm):
             (m.id, f"{m.meets_on:%-d %B %Y} (papers cut-off {m.cutoff_on:%-d %B %Y})") for m in meetings
         ]
 
-    def engine_data(self):
-        return {"meeting_id": self.meeting_id.data}
 
-
-class _BookingForm(ActionForm):
-    camera_id = _camera_field()
-    start = GovDateField(
-        "Start of the deployment period",
-        invalid_message="Start of the deployment period must be a real date",
-        validators=[InputRequired(message="Enter the start of the deployment period")],
-    )
-    end = GovDateField(
-        "End of the deployment period",
-        invalid_message="End of the deployment period must be a real date",
-        validators=[InputRequired(message="Enter the end of the deployment period")],
+class _CameraForm(ActionForm):
+    camera_id = ListSelectField(
+        "Camera", widget=GovSelect(), validators=[DataRequired(message="Select a camera")]
     )
     refusal_field = "camera_id"
 
@@ -101,12 +125,14 @@ class _BookingForm(ActionForm):
         super().__init__(*args, **kwargs)
         self.camera_id.choices = [(0, "Select a camera")] + [(c.id, c.label) for c in cameras]
 
+
+class _BookingForm(_CameraForm):
+    start = _date("Start of the deployment period", "Enter the start of the deployment period")
+    end = _date("End of the deployment period", "Enter the end of the deployment period")
+
     def validate_end(self, field):
         if field.data and self.start.data and field.data < self.start.data:
             raise ValidationError("End of the deployment period must be after its start")
-
-    def engine_data(self):
-        return {"camera_id": self.camera_id.data, "start": self.start.data, "end": self.end.data}
 
 
 class ApproveForm(_BookingForm):
@@ -115,31 +141,6 @@ class ApproveForm(_BookingForm):
     votes_abstain = _votes("Abstentions")
     reason = _reason("Reasons for the decision", required=False)
 
-    def engine_data(self):
-        return {
-            **super().engine_data(),
-            "votes_for": self.votes_for.data,
-            "votes_against": self.votes_against.data,
-            "votes_abstain": self.votes_abstain.data,
-            "reason": self.reason.data,
-        }
-
-
-class DecisionReasonForm(ReasonForm):
-    """Reject, defer or return at a meeting: reasons and votes."""
-
-    votes_for = _votes("Votes for")
-    votes_against = _votes("Votes against")
-    votes_abstain = _votes("Abstentions")
-
-    def engine_data(self):
-        return {
-            "reason": self.reason.data,
-            "votes_for": self.votes_for.data,
-            "votes_against": self.votes_against.data,
-            "votes_abstain": self.votes_abstain.data,
-        }
-
 
 class UrgentApproveForm(_BookingForm):
     reason = _reason(
@@ -147,26 +148,10 @@ class UrgentApproveForm(_BookingForm):
         message="Enter why this cannot wait for the next meeting",
     )
 
-    def engine_data(self):
-        return {**super().engine_data(), "reason": self.reason.data}
 
-
-class ScheduleForm(ActionForm):
-    camera_id = _camera_field()
-    installation_date = GovDateField(
-        "Installation date",
-        invalid_message="Installation date must be a real date",
-        validators=[InputRequired(message="Enter the installation date")],
-    )
-    installer = StringField(
-        "Installer",
-        widget=GovTextInput(),
-        filters=[strip],
-        validators=[
-            DataRequired(message="Enter the installer"),
-            Length(max=120, message="Installer must be 120 characters or fewer"),
-        ],
-    )
+class ScheduleForm(_CameraForm):
+    installation_date = _date("Installation date", "Enter the installation date")
+    installer = _text("Installer", "Enter the installer", 120)
     installation_cost = MoneyField(
         "Cost of the installation, in pounds",
         widget=GovTextInput(),
@@ -174,135 +159,52 @@ class ScheduleForm(ActionForm):
         invalid_message="Cost must be an amount in pounds, like 850 or 850.50",
         validators=[
             InputRequired(message="Enter the cost of the installation"),
-            NumberRange(min=0, max=1000000, message="Cost must be between £0 and £1,000,000"),
+            InRange(0, 1000000, message="Cost must be between £0 and £1,000,000"),
         ],
     )
-    refusal_field = "camera_id"
-
-    def __init__(self, *args, cameras=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.camera_id.choices = [(0, "Select a camera")] + [(c.id, c.label) for c in cameras]
-
-    def engine_data(self):
-        return {
-            "camera_id": self.camera_id.data,
-            "installation_date": self.installation_date.data,
-            "installer": self.installer.data,
-            "installation_cost": self.installation_cost.data,
-        }
 
 
 class InstallForm(ActionForm):
-    installed_on = GovDateField(
-        "Date installed",
-        invalid_message="Date installed must be a real date",
-        validators=[InputRequired(message="Enter the date the camera was installed")],
+    installed_on = _date("Date installed", "Enter the date the camera was installed")
+    dpia_reference = _text("DPIA reference", "Enter the DPIA reference", 60)
+    signage_confirmed = _confirm("The signs are up", "Confirm that the signs are up")
+    consents_recorded = _confirm(
+        "The landowner and highway consents are recorded", "Confirm that the consents are recorded"
     )
-    dpia_reference = StringField(
-        "DPIA reference",
-        widget=GovTextInput(),
-        filters=[strip],
-        validators=[
-            DataRequired(message="Enter the DPIA reference"),
-            Length(max=60, message="DPIA reference must be 60 characters or fewer"),
-        ],
+    review_due = _date(
+        "Review due", "Enter the review date", hint="When the board should next review this deployment"
     )
-    signage_confirmed = BooleanField(
-        "The signs are up",
-        widget=GovCheckboxInput(),
-        validators=[DataRequired(message="Confirm that the signs are up")],
-    )
-    consents_recorded = BooleanField(
-        "The landowner and highway consents are recorded",
-        widget=GovCheckboxInput(),
-        validators=[DataRequired(message="Confirm that the consents are recorded")],
-    )
-    review_due = GovDateField(
-        "Review due",
-        description="When the board should next review this deployment",
-        invalid_message="Review date must be a real date",
-        validators=[InputRequired(message="Enter the review date")],
-    )
-    refusal_field = "review_due"
-
-    def engine_data(self):
-        return {
-            "installed_on": self.installed_on.data,
-            "dpia_reference": self.dpia_reference.data,
-            "signage_confirmed": self.signage_confirmed.data,
-            "consents_recorded": self.consents_recorded.data,
-            "review_due": self.review_due.data,
-        }
+    refusal_field = "installed_on"
 
 
 class ReviewForm(ActionForm):
     reason = _reason("Findings of the review", message="Enter the findings of the review")
-    review_due = GovDateField(
-        "Next review due",
-        invalid_message="Next review date must be a real date",
-        validators=[InputRequired(message="Enter the next review date")],
-    )
+    review_due = _date("Next review due", "Enter the next review date")
     refusal_field = "review_due"
-
-    def engine_data(self):
-        return {"reason": self.reason.data, "review_due": self.review_due.data}
 
 
 class RemovalForm(ActionForm):
-    removed_on = GovDateField(
-        "Date removed",
-        invalid_message="Date removed must be a real date",
-        validators=[InputRequired(message="Enter the date the camera was removed")],
-    )
-    signs_removed = BooleanField(
-        "The signs have been removed",
-        widget=GovCheckboxInput(),
-        validators=[DataRequired(message="Confirm that the signs have been removed")],
-    )
+    removed_on = _date("Date removed", "Enter the date the camera was removed")
+    signs_removed = _confirm("The signs have been removed", "Confirm that the signs have been removed")
     refusal_field = "removed_on"
-
-    def engine_data(self):
-        return {"removed_on": self.removed_on.data, "signs_removed": self.signs_removed.data}
 
 
 class EvaluationForm(ActionForm):
-    incidents_before = WholeNumberField(
+    incidents_before = _count(
         "Incidents in the same length of time before the deployment",
-        widget=GovTextInput(),
-        invalid_message="Incidents before must be a whole number, like 12",
-        validators=[
-            InputRequired(message="Enter the number of incidents before"),
-            NumberRange(min=0, max=100000, message="Enter a number between 0 and 100,000"),
-        ],
+        "Enter the number of incidents before",
+        "Incidents before",
     )
-    incidents_during = WholeNumberField(
-        "Incidents during the deployment",
-        widget=GovTextInput(),
-        invalid_message="Incidents during must be a whole number, like 12",
-        validators=[
-            InputRequired(message="Enter the number of incidents during"),
-            NumberRange(min=0, max=100000, message="Enter a number between 0 and 100,000"),
-        ],
+    incidents_during = _count(
+        "Incidents during the deployment", "Enter the number of incidents during", "Incidents during"
     )
-    incidents_after = WholeNumberField(
+    incidents_after = _count(
         "Incidents in the same length of time after the deployment",
-        widget=GovTextInput(),
-        invalid_message="Incidents after must be a whole number, like 12",
-        validators=[
-            InputRequired(message="Enter the number of incidents after"),
-            NumberRange(min=0, max=100000, message="Enter a number between 0 and 100,000"),
-        ],
+        "Enter the number of incidents after",
+        "Incidents after",
     )
     notes = _reason("Evaluation notes", required=False)
     refusal_field = "incidents_before"
-
-    def engine_data(self):
-        return {
-            "incidents_before": self.incidents_before.data,
-            "incidents_during": self.incidents_during.data,
-            "incidents_after": self.incidents_after.data,
-            "notes": self.notes.data,
-        }
 
 
 # The form for each trigger; meeting decisions add votes.
