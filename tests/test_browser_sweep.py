@@ -1,0 +1,55 @@
+"""Every page each role can reach by following links, checked with axe-core
+in real Chromium (QUALITY.md A11Y-1), on the demo data set."""
+
+from datetime import date
+from types import SimpleNamespace
+from urllib.parse import urlsplit
+
+import pytest
+
+from cctv_requests.services import demo
+from tests import factories
+from tests.browser import assert_accessible, close, sign_in
+
+pytestmark = pytest.mark.browser
+
+ROLES = ("officer", "sponsor", "board", "chair", "coordinator", "councillor", "admin")
+MAX_PAGES = 60
+
+
+def _local_links(page) -> list[str]:
+    hrefs = page.eval_on_selector_all("a[href]", "links => links.map(a => a.href)")
+    paths = []
+    for href in hrefs:
+        parts = urlsplit(href)
+        if parts.netloc == urlsplit(page.url).netloc and not parts.path.startswith("/static/"):
+            paths.append(parts.path + (f"?{parts.query}" if parts.query else ""))
+    return paths
+
+
+# Pages are the same on both databases, so once is enough.
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_every_page_each_role_reaches_has_no_axe_violations(chromium, live_server):
+    with live_server.app.app_context():
+        factories.district()
+        users = demo.ensure_users(factories.PASSWORD)
+        demo.create_sample_requests(users, date.today())
+        people = {role: SimpleNamespace(email=users[role].email, name=users[role].name) for role in ROLES}
+    checked = {}
+    for role in ROLES:
+        page = sign_in(chromium, live_server, people[role])
+        seen, queue = set(), ["/"]
+        while queue and len(seen) < MAX_PAGES:
+            path = queue.pop(0)
+            if path in seen:
+                continue
+            seen.add(path)
+            page.goto(path)
+            assert_accessible(page)
+            queue.extend(p for p in _local_links(page) if p not in seen)
+        checked[role] = len(seen)
+        close(page)
+    print("pages checked per role:", checked)
+    # Each role reached more than its home page; the CSP team reach the most.
+    assert all(count >= 3 for count in checked.values()), checked
+    assert checked["coordinator"] >= 20, checked
