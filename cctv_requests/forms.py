@@ -53,13 +53,17 @@ class WholeNumberField(_NamedErrorMixin, IntegerField):
     pass
 
 
-class MoneyField(_NamedErrorMixin, DecimalField):
+class DecimalNumberField(_NamedErrorMixin, DecimalField):
     def process_formdata(self, valuelist):
         super().process_formdata(valuelist)
         # Decimal accepts "NaN" and "Infinity", which are not amounts of money.
         if self.data is not None and not self.data.is_finite():
             self.data = None
             raise ValueError(self.invalid_message)
+
+
+class MoneyField(DecimalNumberField):
+    """An amount in pounds."""
 
 
 class GovDateField(_NamedErrorMixin, DateField):

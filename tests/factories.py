@@ -95,6 +95,8 @@ def site(ward_obj: Ward | None = None, **fields) -> Site:
         street=fields.pop("street", "Station Road"),
         exact_location=fields.pop("exact_location", EXACT_MARK),
         view_description=fields.pop("view_description", VIEW_MARK),
+        latitude=fields.pop("latitude", 51.637291),
+        longitude=fields.pop("longitude", -0.412688),
         **fields,
     )
     db.session.add(s)

@@ -11,7 +11,7 @@ ROLES = ("officer", "sponsor", "board", "chair", "coordinator", "councillor", "a
 # Who is signed in: anonymous, a user with no role, or one user per role.
 VIEWERS = ("anonymous", "no_role", *ROLES)
 # Strings that must never reach a councillor or an anonymous visitor (SEC-4).
-RESTRICTED_MARKS = ("EXACTSECRET", "INTELSECRET", "VIEWSECRET", "STREETSECRET")
+RESTRICTED_MARKS = ("EXACTSECRET", "INTELSECRET", "VIEWSECRET", "STREETSECRET", "51.637291")
 
 
 @dataclass

@@ -366,3 +366,26 @@ def test_action_pages_audit_the_exact_location_they_show(app, client, login_as):
         )
     ).all()
     assert viewed == [coordinator.id]
+
+
+def test_a_map_point_needs_both_coordinates_within_the_uk(app, client, login_as):
+    district = factories.district()
+    sponsor = factories.user("sponsor")
+    login_as("officer")
+    half = complete_form(district["wards"][0], sponsor, factories.priority(), latitude="51.6", longitude="")
+    assert error_summary(client.post("/requests/new", data=half)) == {
+        "longitude": "Enter both the latitude and the longitude of the point, or neither"
+    }
+    abroad = complete_form(
+        district["wards"][0], sponsor, factories.priority(), latitude="40.4", longitude="-3.7"
+    )
+    assert error_summary(client.post("/requests/new", data=abroad)) == {
+        "latitude": "Latitude must be between 49 and 61, within the UK"
+    }
+    good = complete_form(
+        district["wards"][0], sponsor, factories.priority(), latitude="51.6581", longitude="-0.3942"
+    )
+    assert client.post("/requests/new", data=good).status_code == 302
+    mr = db.session.scalar(sa.select(MoveRequest))
+    assert (mr.site.latitude, mr.site.longitude) == (51.6581, -0.3942)
+    assert "51.6581, -0.3942" in page(client.get(f"/requests/{mr.id}")).get_text()

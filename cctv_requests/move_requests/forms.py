@@ -23,6 +23,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from ..forms import (
+    DecimalNumberField,
     GovDateField,
     InRange,
     ListSelectField,
@@ -76,6 +77,18 @@ class MoveRequestForm(FlaskForm):
         "Exact location",
         "The mounting point and nearest address, for example: lamp column 14 outside 22 High Street",
         1000,
+    )
+    latitude = DecimalNumberField(
+        "Latitude",
+        widget=GovTextInput(),
+        invalid_message="Latitude must be a number, like 51.6372",
+        validators=[InRange(49, 61, message="Latitude must be between 49 and 61, within the UK")],
+    )
+    longitude = DecimalNumberField(
+        "Longitude",
+        widget=GovTextInput(),
+        invalid_message="Longitude must be a number, like -0.4126",
+        validators=[InRange(-9, 2, message="Longitude must be between -9 and 2, within the UK")],
     )
     view_description = _text(
         "What the camera needs to see", "For example: the path between the shops and the car park", 1000
@@ -231,6 +244,10 @@ class MoveRequestForm(FlaskForm):
         self.sponsor_id.choices = [(0, "Select a sponsor")] + [
             (s.id, f"{s.name}, {s.organisation}" if s.organisation else s.name) for s in sponsors
         ]
+
+    def validate_longitude(self, field):
+        if (field.data is None) != (self.latitude.data is None) and not self.latitude.errors:
+            raise ValidationError("Enter both the latitude and the longitude of the point, or neither")
 
     def validate_baseline_end(self, field):
         if field.data and self.baseline_start.data and field.data < self.baseline_start.data:

@@ -70,6 +70,8 @@ def form_data(move_request: MoveRequest) -> dict:
     data.update(
         version=move_request.version,
         ward_id=site.ward_id,
+        latitude=site.latitude,
+        longitude=site.longitude,
         site_readiness=[
             key
             for key, flag in (
@@ -93,6 +95,8 @@ def _apply(form, move_request: MoveRequest, site: Site) -> None:
     for name in SITE_FIELDS:
         setattr(site, name, form[name].data or ("lamp_column" if name == "mounting" else ""))
     site.ward_id = form.ward_id.data
+    site.latitude = float(form.latitude.data) if form.latitude.data is not None else None
+    site.longitude = float(form.longitude.data) if form.longitude.data is not None else None
     readiness = set(form.site_readiness.data or ())
     site.power_available = "power" in readiness
     site.landowner_consent = "landowner" in readiness
