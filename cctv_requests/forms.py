@@ -5,10 +5,14 @@ from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovSubmitInput
 from wtforms import DateField, DecimalField, HiddenField, IntegerField, RadioField, SelectField, SubmitField
 from wtforms.validators import ValidationError
 
+# Control characters other than tab and line breaks: never meant, and NUL
+# cannot be stored in PostgreSQL text.
+_CONTROL = dict.fromkeys(c for c in range(32) if c not in (9, 10, 13))
+
 
 def strip(value):
-    """Filter: trim surrounding whitespace from text answers."""
-    return value.strip() if isinstance(value, str) else value
+    """Filter: drop control characters and trim surrounding whitespace from text answers."""
+    return value.translate(_CONTROL).strip() if isinstance(value, str) else value
 
 
 class ConfirmForm(FlaskForm):
