@@ -109,3 +109,11 @@ def test_the_installation_forms_never_fail_on_bad_input(app, client, login_as, d
     db.session.expire_all()
     if response.status_code == 200:
         assert db.session.get(MoveRequest, mr.id).status == "approved"
+
+
+def test_a_body_over_the_limit_is_refused_with_413(app, client, login_as):
+    login_as("officer")
+    response = client.post("/requests/new", data={"title": "x" * (app.config["MAX_CONTENT_LENGTH"] + 1)})
+    assert response.status_code == 413
+    assert "What you sent is too large" in response.get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(MoveRequest)) == 0
