@@ -389,3 +389,14 @@ def test_a_map_point_needs_both_coordinates_within_the_uk(app, client, login_as)
     mr = db.session.scalar(sa.select(MoveRequest))
     assert (mr.site.latitude, mr.site.longitude) == (51.6581, -0.3942)
     assert "51.6581, -0.3942" in page(client.get(f"/requests/{mr.id}")).get_text()
+
+
+def test_the_agenda_form_offers_the_first_meeting_still_open_for_papers(app, client, login_as):
+    factories.meeting(TODAY + timedelta(days=5))  # cut-off passed
+    open_for_papers = factories.meeting(TODAY + timedelta(days=40))
+    mr = factories.move_request(status="endorsed")
+    login_as("coordinator")
+    selected = page(client.get(f"/requests/{mr.id}/place-on-agenda")).select_one(
+        "#meeting_id option[selected]"
+    )
+    assert selected["value"] == str(open_for_papers.id)

@@ -288,3 +288,15 @@ def test_a_decision_does_not_land_after_its_meeting_closed(board):
         engine.fire(mr, "reject", board["chair"], {"reason": "Not enough evidence"})
     db.session.expire_all()
     assert db.session.get(MoveRequest, mr.id).status == "on_agenda"
+
+
+def test_cancelling_a_chairs_action_takes_it_off_the_next_agenda(app):
+    chair = factories.user("board", "chair")
+    factories.meeting(TODAY + timedelta(days=30))
+    mr = factories.move_request(
+        status="endorsed", urgency="urgent", urgent_ground="imminent_event", urgent_explanation="x"
+    )
+    engine.fire(mr, "approve_urgently", chair, {**approve_data(factories.camera()), "reason": "Carnival"})
+    engine.fire(mr, "cancel", chair, {"reason": "Carnival called off"})
+    item = db.session.scalar(sa.select(AgendaItem).where(AgendaItem.move_request_id == mr.id))
+    assert (item.kind, item.outcome, item.reasons) == ("ratification", "cancelled", "Carnival called off")

@@ -29,6 +29,7 @@ OUTCOMES = {
     "returned": "Returned for changes",
     "withdrawn": "Withdrawn",
     "chair_action": "Decided by chair's action",
+    "cancelled": "Request cancelled",
 }
 
 

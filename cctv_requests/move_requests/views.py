@@ -237,6 +237,14 @@ def _action_form(trigger: str, move_request: MoveRequest, at_meeting: bool):
 
 def _form_defaults(trigger: str, move_request: MoveRequest) -> dict:
     data = {"version": move_request.version}
+    if trigger == "place_on_agenda":
+        # The first meeting whose papers cut-off has not passed.
+        data["meeting_id"] = db.session.scalar(
+            sa.select(Meeting.id)
+            .where(Meeting.status == "planned", Meeting.cutoff_on >= date.today())
+            .order_by(Meeting.meets_on)
+            .limit(1)
+        )
     if trigger in ("approve", "approve_urgently"):
         data["camera_id"] = move_request.camera_preference_id or 0
         data["start"] = move_request.wanted_start

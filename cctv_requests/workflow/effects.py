@@ -171,6 +171,13 @@ def _end(ctx, tools):
 
 def _cancel(ctx, tools):
     _keep_reason(ctx)
+    # Nothing is left for the board to ratify.
+    db.session.execute(
+        sa.update(AgendaItem)
+        .where(AgendaItem.move_request_id == ctx.move_request.id, AgendaItem.outcome.is_(None))
+        .values(outcome="cancelled", reasons=(ctx.value("reason") or "").strip(), decided_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
 
 
 def _evaluate(ctx, tools):

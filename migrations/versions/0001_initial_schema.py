@@ -216,7 +216,7 @@ def upgrade():
     sa.Column('decided_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('decided_by_id', sa.Integer(), nullable=True),
     sa.CheckConstraint("kind IN ('request', 'ratification', 'review')", name=op.f('ck_agenda_items_kind_known')),
-    sa.CheckConstraint("outcome IS NULL OR outcome IN ('approved', 'rejected', 'deferred', 'returned', 'withdrawn', 'chair_action')", name=op.f('ck_agenda_items_outcome_known')),
+    sa.CheckConstraint("outcome IS NULL OR outcome IN ('approved', 'rejected', 'deferred', 'returned', 'withdrawn', 'chair_action', 'cancelled')", name=op.f('ck_agenda_items_outcome_known')),
     sa.ForeignKeyConstraint(['decided_by_id'], ['users.id'], name=op.f('fk_agenda_items_decided_by_id_users')),
     sa.ForeignKeyConstraint(['meeting_id'], ['meetings.id'], name=op.f('fk_agenda_items_meeting_id_meetings')),
     sa.ForeignKeyConstraint(['move_request_id'], ['move_requests.id'], name=op.f('fk_agenda_items_move_request_id_move_requests')),
