@@ -117,3 +117,20 @@ def test_a_local_next_address_is_followed(app, client):
         "/sign-in?next=/cameras", data={"email": "olivia@example.org", "password": factories.PASSWORD}
     )
     assert response.headers["Location"] == "/cameras"
+
+
+def test_a_refused_page_is_written_to_the_audit_log(app, client, login_as):
+    councillor = login_as("councillor")
+    assert client.get("/meetings").status_code == 403
+    event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "access.denied"))
+    assert (event.actor_id, event.outcome, event.details["path"]) == (councillor.id, "refused", "/meetings")
+
+
+def test_each_audit_event_carries_the_hash_of_the_one_before(app, client, login_as):
+    login_as("councillor")
+    client.get("/meetings")
+    client.get("/requests")
+    events = db.session.scalars(sa.select(AuditEvent).order_by(AuditEvent.id)).all()
+    assert len(events) == 2
+    assert events[0].prev_hash == "" and events[1].prev_hash == events[0].hash
+    assert all(e.hash == e.compute_hash() for e in events)
