@@ -20,10 +20,9 @@ class Config:
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
     # District configuration: wards, cameras, priorities and meeting dates.
     DISTRICT_CONFIG = os.environ.get("DISTRICT_CONFIG")
-    COUNCIL_NAME = os.environ.get("COUNCIL_NAME", "Three Rivers District Council")
+    # The council's name comes from the district configuration unless set here.
+    COUNCIL_NAME = os.environ.get("COUNCIL_NAME")
     SERVICE_NAME = "CCTV camera requests"
-    # Published statistics hide counts below this (DESIGN.md section 3).
-    SMALL_COUNT_THRESHOLD = int(os.environ.get("SMALL_COUNT_THRESHOLD", "5"))
     PAGE_SIZE = 20
     MAX_CONTENT_LENGTH = 512 * 1024
     WTF_CSRF_TIME_LIMIT = None

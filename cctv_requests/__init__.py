@@ -27,6 +27,10 @@ def create_app(config=None) -> Flask:
     if not app.config.get("SECRET_KEY"):
         raise RuntimeError("SECRET_KEY must be set in the environment.")
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if not app.config.get("COUNCIL_NAME"):
+        from .services import district
+
+        app.config["COUNCIL_NAME"] = district.load(app.config.get("DISTRICT_CONFIG"))["council_name"]
 
     app.jinja_loader = ChoiceLoader(
         [

@@ -87,7 +87,3 @@ def site_precision(user, move_request=None) -> str:
     if user.has_role(*STREET_ROLES):
         return "street"
     return "area"
-
-
-def sees_restricted(user, move_request=None) -> bool:
-    return site_precision(user, move_request) == "exact"

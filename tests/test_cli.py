@@ -85,3 +85,26 @@ def test_create_user_with_roles_and_a_long_enough_password(app):
     user = db.session.scalar(sa.select(User).where(User.email == "sam@example.org"))
     assert user.roles == {"sponsor", "officer"}
     assert user.password_hash.startswith("$argon2id$")
+
+
+def test_another_district_replaces_the_file_not_the_code(database_url, tmp_path):
+    from tests.conftest import config_for
+
+    district_file = tmp_path / "dacorum.toml"
+    district_file.write_text(
+        'council_name = "Dacorum Borough Council"\nwards = ["Adeyfield West", "Bovingdon"]\n'
+        '[[cameras]]\nasset_tag = "DBC-1"\nname = "Camera A"\nward = "Bovingdon"\nstreet = "High Street"\n'
+        'exact_location = "Lamp column 2"\n'
+    )
+    app = create_app(config_for(database_url, DISTRICT_CONFIG=str(district_file)))
+    with app.app_context():
+        result = app.test_cli_runner().invoke(args=["init"])
+        assert "Added 2 wards, 1 cameras" in result.output
+        assert db.session.scalars(sa.select(Ward.name).order_by(Ward.name)).all() == [
+            "Adeyfield West",
+            "Bovingdon",
+        ]
+        page = app.test_client().get("/sign-in").get_data(as_text=True)
+        assert "Dacorum Borough Council" in page and "Three Rivers" not in page
+        db.session.remove()
+        db.engine.dispose()

@@ -28,6 +28,8 @@ def load(path: str | Path | None = None) -> dict:
             data = tomllib.load(handle)
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise DistrictConfigError(f"Cannot read the district configuration {path}: {exc}") from exc
+    if not data.get("council_name"):
+        raise DistrictConfigError(f"{path} gives no council_name.")
     if not data.get("wards"):
         raise DistrictConfigError(f"{path} lists no wards.")
     for camera in data.get("cameras", []):

@@ -195,18 +195,6 @@ def allowed_actions(actor, move_request: MoveRequest, *, today: date | None = No
     return allowed
 
 
-def check(
-    move_request: MoveRequest, trigger: str, actor, data: Mapping | None = None, *, today=None
-) -> list[str]:
-    """Why ``actor`` may not fire ``trigger`` with ``data`` now (empty if they may)."""
-    t = transition_for(trigger, move_request.status)
-    if t is None:
-        return [f"This request is {STATES[move_request.status].label.lower()}, so that cannot be done now."]
-    today = today or date.today()
-    item = _open_item(move_request) if move_request.status == "on_agenda" else None
-    return refusals(t, _context(move_request, actor, data, today, item, t))
-
-
 def fire(
     move_request: MoveRequest,
     trigger: str,
