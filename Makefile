@@ -22,7 +22,7 @@ run: setup
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 test: setup lint
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .

@@ -27,29 +27,27 @@ def _local_links(page) -> list[str]:
     return paths
 
 
-# Pages are the same on both databases, so once is enough.
+# Pages are the same on both databases, so once is enough. One test per role,
+# so parallel workers share the sweep.
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
-def test_every_page_each_role_reaches_has_no_axe_violations(chromium, live_server):
+@pytest.mark.parametrize("role", ROLES)
+def test_every_page_a_role_reaches_has_no_axe_violations(chromium, live_server, role):
     with live_server.app.app_context():
         factories.district()
         users = demo.ensure_users(factories.PASSWORD)
         demo.create_sample_requests(users, date.today())
-        people = {role: SimpleNamespace(email=users[role].email, name=users[role].name) for role in ROLES}
-    checked = {}
-    for role in ROLES:
-        page = sign_in(chromium, live_server, people[role])
-        seen, queue = set(), ["/"]
-        while queue and len(seen) < MAX_PAGES:
-            path = queue.pop(0)
-            if path in seen:
-                continue
-            seen.add(path)
-            page.goto(path)
-            assert_accessible(page)
-            queue.extend(p for p in _local_links(page) if p not in seen)
-        checked[role] = len(seen)
-        close(page)
-    print("pages checked per role:", checked)
-    # Each role reached more than its home page; the CSP team reach the most.
-    assert all(count >= 3 for count in checked.values()), checked
-    assert checked["coordinator"] >= 20, checked
+        person = SimpleNamespace(email=users[role].email, name=users[role].name)
+    page = sign_in(chromium, live_server, person)
+    seen, queue = set(), ["/"]
+    while queue and len(seen) < MAX_PAGES:
+        path = queue.pop(0)
+        if path in seen:
+            continue
+        seen.add(path)
+        page.goto(path)
+        assert_accessible(page)
+        queue.extend(p for p in _local_links(page) if p not in seen)
+    close(page)
+    print(f"pages checked for {role}: {len(seen)}")
+    # Each role reaches more than its home page; the CSP team reach the most.
+    assert len(seen) >= (20 if role == "coordinator" else 3), sorted(seen)
