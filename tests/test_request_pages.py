@@ -3,6 +3,7 @@ driven through the web pages."""
 
 from datetime import date, timedelta
 
+import pytest
 import sqlalchemy as sa
 from bs4 import BeautifulSoup
 from werkzeug.datastructures import MultiDict
@@ -114,6 +115,18 @@ def test_a_draft_needs_only_a_title_and_a_ward(app, client, login_as):
     shown = page(client.get(response.headers["Location"]))
     assert "Draft " + mr.reference + " saved" in shown.select_one(".govuk-notification-banner").get_text()
     assert shown.h1.get_text(strip=True) == "Half-written"
+
+
+@pytest.mark.parametrize("title", ["", "   "])
+def test_a_draft_without_a_title_is_not_saved(app, client, login_as, title):
+    district = factories.district()
+    login_as("officer")
+    response = client.post(
+        "/requests/new", data={"ward_id": district["wards"][2].id, "title": title, "save_draft": "Save"}
+    )
+    assert response.status_code == 200
+    assert error_summary(response) == {"title": "Enter a short title"}
+    assert count_requests() == 0
 
 
 def test_an_officer_files_checks_and_sends_a_request(app, client, login_as):

@@ -1,80 +1,82 @@
-"""Every (state, trigger) pair of the lifecycle: allowed for the right actor
-with valid data, refused for everyone else (DESIGN.md section 4)."""
+"""The engine against the hand-written lifecycle in ``tests/lifecycle_oracle.py``:
+every state, trigger and kind of user, and every guard broken on its own
+(DESIGN.md section 4, QUALITY.md TEST-1)."""
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 import pytest
 import sqlalchemy as sa
 
 from cctv_requests.extensions import db
-from cctv_requests.models import AuditEvent, MoveRequest
+from cctv_requests.models import AgendaItem, Attendance, AuditEvent, Camera, Interest, Meeting, MoveRequest
 from cctv_requests.workflow import engine
-from cctv_requests.workflow.definition import STATES, TRANSITIONS, TRIGGERS, transition_for
+from cctv_requests.workflow.definition import STATES as DEFINED_STATES
+from cctv_requests.workflow.definition import TRIGGERS as DEFINED_TRIGGERS
 from tests import factories
+from tests.lifecycle_oracle import ACTORS, EXPECTED, FINAL_STATES, STATES, TRIGGERS, expected
 
-TODAY = date.today()
+TODAY = date(2027, 3, 10)
 START = TODAY + timedelta(days=30)
 END = START + timedelta(weeks=12)
+INSTALLED = TODAY - timedelta(days=10)
 
-# Which named actor of the world each actor kind of the definition is.
-ACTOR_OF_KIND = {
-    "requester": "requester",
-    "named_sponsor": "named_sponsor",
-    "coordinator": "coordinator",
-    "chair": "chair",
-}
+
+@dataclass
+class World:
+    actors: dict
+    now: Meeting  # in session today, four members present
+    later: Meeting  # planned, its papers cut-off weeks away
+    members: list
 
 
 @pytest.fixture
 def world(app):
-    requester = factories.user("officer", name="Requester")
-    named_sponsor = factories.user("sponsor", name="Named Sponsor")
     chair = factories.user("board", "chair", name="Chair")
-    board = factories.user("board", name="Board One")
-    board2 = factories.user("board", name="Board Two")
+    members = [chair] + [factories.user("board", name=f"Board {n}") for n in (1, 2, 3)]
     actors = {
-        "requester": requester,
-        "named_sponsor": named_sponsor,
+        "requester": factories.user("officer", name="Requester"),
+        "named_sponsor": factories.user("sponsor", name="Named Sponsor"),
         "other_sponsor": factories.user("sponsor", name="Other Sponsor"),
         "other_officer": factories.user("officer", name="Other Officer"),
         "coordinator": factories.user("coordinator", name="Coordinator"),
         "chair": chair,
-        "board": board,
+        "board": members[1],
         "councillor": factories.user("councillor", name="Councillor"),
         "admin": factories.user("admin", name="Admin"),
         "no_role": factories.user(name="Nobody"),
     }
-    now = factories.meeting(TODAY, status="in_session", attendees=(chair, board, board2))
+    now = factories.meeting(TODAY, status="in_session", attendees=members)
     later = factories.meeting(TODAY + timedelta(days=60))
-    return {"actors": actors, "now": now, "later": later}
+    return World(actors=actors, now=now, later=later, members=members)
 
 
-def in_state(world, state: str) -> MoveRequest:
-    """A request in ``state`` whose every guard would pass."""
-    actors = world["actors"]
+def in_state(w: World, state: str) -> MoveRequest:
+    """A request in ``state`` on which every guard holds: urgent with
+    grounds, with a camera of its own so no booking clashes."""
     mr = factories.move_request(
-        requester=actors["requester"],
-        sponsor=actors["named_sponsor"],
+        requester=w.actors["requester"],
+        sponsor=w.actors["named_sponsor"],
         status=state,
         urgency="urgent",
         urgent_ground="risk_of_harm",
         urgent_explanation="A resident has been threatened twice this week.",
     )
     if state == "on_agenda":
-        factories.agenda_item(world["now"], mr)
-    # Each request has a camera of its own, so bookings never clash here.
+        factories.agenda_item(w.now, mr)
     camera = factories.camera()
-    if state in ("approved", "scheduled", "live", "ended"):
+    if state in ("approved", "scheduled", "live", "ended", "closed"):
         mr.approved_camera_id = camera.id
         mr.approved_start, mr.approved_end = START, END
     if state == "scheduled":
         mr.installation_date = START
     if state in ("live", "ended"):
-        mr.installed_on = TODAY - timedelta(days=10)
+        mr.installed_on = INSTALLED
         factories.deployment(
             camera,
             mr.site,
-            installed_on=mr.installed_on,
+            installed_on=INSTALLED,
             move_request_id=mr.id,
             removed_on=None if state == "live" else TODAY,
         )
@@ -82,82 +84,316 @@ def in_state(world, state: str) -> MoveRequest:
     return mr
 
 
-def valid_data(world, trigger: str, mr: MoveRequest) -> dict:
-    return {
-        "reason": "Recorded for the table test.",
-        "meeting_id": world["later"].id,
-        "camera_id": mr.approved_camera_id or factories.camera().id,
-        "start": mr.approved_start or START,
-        "end": mr.approved_end or END,
-        "votes_for": 3,
-        "votes_against": 0,
-        "votes_abstain": 0,
-        "installation_date": mr.approved_start or START,
-        "installer": "Installer Ltd",
-        "installation_cost": 500,
-        "installed_on": TODAY,
-        "dpia_reference": "DPIA-1",
-        "signage_confirmed": True,
-        "consents_recorded": True,
-        "review_due": TODAY + timedelta(days=90),
-        "removed_on": TODAY,
-        "signs_removed": True,
-        "incidents_before": 10,
-        "incidents_during": 4,
-        "incidents_after": 6,
+def valid_data(w: World, trigger: str, mr: MoveRequest) -> dict:
+    """What each action's form would send when everything is in order. The
+    installation booking sends no period: the engine takes the approved one."""
+    camera_id = mr.approved_camera_id or factories.camera().id
+    by_trigger = {
+        "place_on_agenda": {"meeting_id": w.later.id},
+        "approve": {"camera_id": camera_id, "start": START, "end": END, "votes_for": 3, "votes_against": 0},
+        "approve_urgently": {"camera_id": camera_id, "start": START, "end": END},
+        "schedule_installation": {
+            "camera_id": camera_id,
+            "installation_date": START,
+            "installer": "Installer Ltd",
+            "installation_cost": 500,
+        },
+        "record_installation": {
+            "installed_on": TODAY,
+            "dpia_reference": "DPIA-1",
+            "signage_confirmed": True,
+            "consents_recorded": True,
+            "review_due": TODAY + timedelta(days=90),
+        },
+        "continue_deployment": {"review_due": TODAY + timedelta(days=90)},
+        "end_deployment": {"removed_on": TODAY, "signs_removed": True},
+        "record_evaluation": {"incidents_before": 10, "incidents_during": 4, "incidents_after": 6},
     }
+    return {"reason": "Recorded for the table test.", **by_trigger.get(trigger, {})}
 
 
-def test_the_definition_has_every_state_and_trigger_of_the_design():
-    assert list(STATES) == [
-        "draft", "submitted", "returned", "endorsed", "on_agenda", "approved", "scheduled",
-        "live", "ended", "closed", "not_sponsored", "rejected", "withdrawn", "cancelled",
-    ]  # fmt: skip
-    assert set(TRIGGERS) == {
-        "submit", "endorse", "return_for_changes", "decline", "withdraw", "place_on_agenda",
-        "defer", "approve", "reject", "approve_urgently", "schedule_installation",
-        "record_installation", "continue_deployment", "end_deployment", "cancel",
-        "record_evaluation",
-    }  # fmt: skip
-    final = {s.name for s in STATES.values() if s.final}
-    assert final == {"closed", "not_sponsored", "rejected", "withdrawn", "cancelled"}
-    assert not any(set(t.sources) & final for t in TRANSITIONS)
+def _audit_count(mr: MoveRequest, trigger: str) -> int:
+    return db.session.scalar(
+        sa.select(sa.func.count()).where(
+            AuditEvent.object_id == mr.id, AuditEvent.action == f"request.{trigger}"
+        )
+    )
 
 
-@pytest.mark.parametrize("state", list(STATES))
-def test_every_trigger_from_each_state(world, state):
-    actors = world["actors"]
+def _expect_refused(mr: MoveRequest, trigger: str, actor, data: dict, label: str) -> list[str]:
+    state, version = mr.status, mr.version
+    problems = []
+    try:
+        engine.fire(mr, trigger, actor, data, today=TODAY)
+    except engine.Refused:
+        pass
+    else:
+        problems.append(f"{label}: was allowed")
+    db.session.expire_all()
+    after = db.session.get(MoveRequest, mr.id)
+    if (after.status, after.version) != (state, version) or _audit_count(mr, trigger):
+        problems.append(f"{label}: a refusal changed the request or wrote an audit event")
+    return problems
+
+
+def test_the_definition_has_the_states_and_triggers_of_the_design():
+    assert tuple(DEFINED_STATES) == STATES
+    assert set(DEFINED_TRIGGERS) == set(TRIGGERS)
+    assert {s.name for s in DEFINED_STATES.values() if s.final} == set(FINAL_STATES)
+
+
+def test_nothing_leaves_a_final_state_in_the_oracle():
+    assert not [key for key in EXPECTED if key[0] in FINAL_STATES]
+
+
+@pytest.mark.parametrize("state", STATES)
+def test_every_trigger_and_every_kind_of_user_in_each_state(world, state):
+    """Allowed exactly when the oracle says so, to the oracle's destination,
+    with one audit event; refused otherwise, changing nothing; and the buttons
+    a user sees are exactly the triggers they may fire."""
     mismatches = []
-    for trigger in TRIGGERS:
-        transition = transition_for(trigger, state)
-        expected = {ACTOR_OF_KIND[kind] for kind in transition.actors} if transition else set()
-        refused_mr = in_state(world, state)
-        for name, actor in actors.items():
-            shown = trigger in {t.trigger for t in engine.allowed_actions(actor, refused_mr)}
-            if shown != (name in expected):
-                mismatches.append(f"{state}/{trigger}/{name}: button shown={shown}")
-            if name in expected:
-                mr = in_state(world, state)
-                engine.fire(mr, trigger, actor, valid_data(world, trigger, mr))
-                db.session.expire_all()
-                after = db.session.get(MoveRequest, mr.id)
-                if after.status != transition.dest or after.version != 2:
-                    mismatches.append(f"{state}/{trigger}/{name}: ended {after.status} v{after.version}")
-                logged = db.session.scalar(
-                    sa.select(sa.func.count()).where(
-                        AuditEvent.object_id == mr.id, AuditEvent.action == f"request.{trigger}"
-                    )
+    shared = in_state(world, state)
+    for name in ACTORS:
+        actor = world.actors[name]
+        shown = {t.trigger for t in engine.allowed_actions(actor, shared, today=TODAY)}
+        should_show = {trigger for trigger in TRIGGERS if expected(state, trigger, name)}
+        if shown != should_show:
+            mismatches.append(f"{state}/{name}: buttons {sorted(shown)}, expected {sorted(should_show)}")
+        for trigger in TRIGGERS:
+            outcome = expected(state, trigger, name)
+            label = f"{state}/{trigger}/{name}"
+            if outcome is None:
+                mismatches += _expect_refused(
+                    shared, trigger, actor, valid_data(world, trigger, shared), label
                 )
-                if logged != 1:
-                    mismatches.append(f"{state}/{trigger}/{name}: {logged} audit events")
-            else:
-                try:
-                    engine.fire(refused_mr, trigger, actor, valid_data(world, trigger, refused_mr))
-                except engine.Refused:
-                    pass
-                else:
-                    mismatches.append(f"{state}/{trigger}/{name}: was allowed")
-                db.session.expire_all()
-                if db.session.get(MoveRequest, refused_mr.id).status != state:
-                    mismatches.append(f"{state}/{trigger}/{name}: status changed on refusal")
+                continue
+            mr = in_state(world, state)
+            try:
+                engine.fire(mr, trigger, actor, valid_data(world, trigger, mr), today=TODAY)
+            except engine.WorkflowError as error:
+                mismatches.append(f"{label}: refused ({error.message})")
+                continue
+            db.session.expire_all()
+            after = db.session.get(MoveRequest, mr.id)
+            if (after.status, after.version) != (outcome.dest, 2):
+                mismatches.append(
+                    f"{label}: ended {after.status} v{after.version}, expected {outcome.dest} v2"
+                )
+            if _audit_count(mr, trigger) != 1:
+                mismatches.append(f"{label}: {_audit_count(mr, trigger)} audit events")
     assert mismatches == []
+
+
+# ---------------------------------------------------------------------------
+# Each guard broken on its own. A breaker changes the world or the data so
+# that exactly that guard fails. ``hides_button``: the guard is about the
+# request, the meeting or the people, not the form's answers, so the action
+# is not offered at all.
+
+
+@dataclass(frozen=True)
+class Breaker:
+    label: str
+    apply: Callable  # (world, request, actor, data) -> None
+    hides_button: bool
+
+
+def _set(**fields):
+    def apply(w, mr, actor, data):
+        for key, value in fields.items():
+            setattr(mr, key, value)
+        db.session.commit()
+
+    return apply
+
+
+def _data(**fields):
+    def apply(w, mr, actor, data):
+        data.update(fields)
+
+    return apply
+
+
+def _actor_is_requester(w, mr, actor, data):
+    mr.requester_id = actor.id
+    db.session.commit()
+
+
+def _actor_is_sponsor(w, mr, actor, data):
+    mr.sponsor_id = actor.id
+    db.session.commit()
+
+
+def _meeting_not_in_session(w, mr, actor, data):
+    w.now.status = "planned"
+    db.session.commit()
+
+
+def _actor_declares_interest(w, mr, actor, data):
+    item = db.session.scalar(sa.select(AgendaItem).where(AgendaItem.move_request_id == mr.id))
+    db.session.add(Interest(agenda_item_id=item.id, user_id=actor.id, note="Lives on the street"))
+    db.session.commit()
+
+
+def _two_members_leave(w, mr, actor, data):
+    db.session.execute(
+        sa.delete(Attendance).where(
+            Attendance.meeting_id == w.now.id, Attendance.user_id.in_([m.id for m in w.members[2:]])
+        )
+    )
+    db.session.commit()
+
+
+def _two_members_declare_interests(w, mr, actor, data):
+    item = db.session.scalar(sa.select(AgendaItem).where(AgendaItem.move_request_id == mr.id))
+    for member in w.members[2:]:
+        db.session.add(Interest(agenda_item_id=item.id, user_id=member.id, note="Neighbour"))
+    db.session.commit()
+
+
+def _no_later_meeting(w, mr, actor, data):
+    w.later.status = "closed"
+    db.session.commit()
+
+
+def _meeting_already_in_session(w, mr, actor, data):
+    data["meeting_id"] = w.now.id
+
+
+def _meeting_cutoff_passed(w, mr, actor, data):
+    soon = factories.meeting(TODAY + timedelta(days=3))
+    assert soon.cutoff_on < TODAY  # set-up: ten working days before is already gone
+    data["meeting_id"] = soon.id
+
+
+def _camera_faulty(w, mr, actor, data):
+    camera = factories.camera(service_status="faulty")
+    data["camera_id"] = camera.id
+    if mr.approved_camera_id:
+        mr.approved_camera_id = camera.id
+        db.session.commit()
+
+
+def _camera_booked_by_another(w, mr, actor, data):
+    """Another approved request holds the camera for part of the period."""
+    factories.move_request(
+        status="approved",
+        approved_camera_id=data["camera_id"],
+        approved_start=END - timedelta(days=7),
+        approved_end=END + timedelta(days=60),
+    )
+
+
+def _camera_live_elsewhere_since(w, mr, actor, data):
+    camera = db.session.get(Camera, mr.approved_camera_id)
+    factories.deployment(camera, installed_on=TODAY - timedelta(days=2))
+    data["installed_on"] = TODAY - timedelta(days=3)
+
+
+B = Breaker
+BREAKERS: dict[str, tuple[Breaker, ...]] = {
+    "form_complete": (
+        B("signage plan missing", _set(signage_plan=""), True),
+        B("title missing", _set(title=""), True),
+        B("not confirmed overt", _set(overt_confirmed=False), True),
+        B("urgent without an explanation", _set(urgent_explanation=""), True),
+        B("no exact location", lambda w, mr, a, d: _set(exact_location="")(w, mr.site, a, d), True),
+    ),
+    "sponsor_named": (
+        B("no sponsor named", _set(sponsor_id=None), True),
+        B(
+            "requester named as sponsor",
+            lambda w, mr, a, d: _set(sponsor_id=mr.requester_id)(w, mr, a, d),
+            True,
+        ),
+    ),
+    "sponsor_is_not_requester": (B("the sponsor filed it", _actor_is_requester, True),),
+    "reason_given": (
+        B("no reason", _data(reason=""), False),
+        B("blank reason", _data(reason="  \n "), False),
+    ),
+    "meeting_is_planned": (B("meeting already in session", _meeting_already_in_session, False),),
+    "papers_cutoff_not_passed": (B("cut-off passed", _meeting_cutoff_passed, False),),
+    "meeting_in_session": (B("meeting not started", _meeting_not_in_session, True),),
+    "no_interest_declared": (B("the chair declared an interest", _actor_declares_interest, True),),
+    "meeting_quorate": (
+        B("two of four present", _two_members_leave, True),
+        B("two of four present have an interest", _two_members_declare_interests, True),
+    ),
+    "next_meeting_exists": (B("no later meeting", _no_later_meeting, True),),
+    "period_valid": (
+        B("end before start", _data(end=START - timedelta(days=1)), False),
+        B("no end", _data(end=None), False),
+        B("no start", _data(start=None), False),
+    ),
+    "camera_available": (
+        B("no camera chosen", _data(camera_id=None), False),
+        B("camera faulty", _camera_faulty, False),
+        B("camera booked for an overlapping period", _camera_booked_by_another, False),
+    ),
+    "urgent_with_grounds": (
+        B("routine request", _set(urgency="routine"), True),
+        B("urgent without grounds", _set(urgent_ground=""), True),
+    ),
+    "chair_is_independent": (
+        B("the chair is the sponsor", _actor_is_sponsor, True),
+        B("the chair is the requester", _actor_is_requester, True),
+    ),
+    "installation_in_period": (
+        B("before the period", _data(installation_date=START - timedelta(days=1)), False),
+        B("after the period", _data(installation_date=END + timedelta(days=1)), False),
+        B("no date", _data(installation_date=None), False),
+    ),
+    "installation_ready": (
+        B("no DPIA reference", _data(dpia_reference=" "), False),
+        B("no date", _data(installed_on=None), False),
+        B("installed tomorrow", _data(installed_on=TODAY + timedelta(days=1)), False),
+        B("signs not confirmed", _data(signage_confirmed=False), False),
+        B("consents not confirmed", _data(consents_recorded=False), False),
+        B("review on the installation day", _data(review_due=TODAY), False),
+        B("no review date", _data(review_due=None), False),
+        B("camera still at its previous site", _camera_live_elsewhere_since, False),
+    ),
+    "review_recorded": (
+        B("no findings", _data(reason=""), False),
+        B("next review today", _data(review_due=TODAY), False),
+        B("no next review", _data(review_due=None), False),
+    ),
+    "removal_recorded": (
+        B("no date", _data(removed_on=None), False),
+        B("removed tomorrow", _data(removed_on=TODAY + timedelta(days=1)), False),
+        B("removed before installation", _data(removed_on=INSTALLED - timedelta(days=1)), False),
+        B("signs not removed", _data(signs_removed=False), False),
+    ),
+    "evaluation_recorded": (
+        B("no count before", _data(incidents_before=None), False),
+        B("no count during", _data(incidents_during=None), False),
+        B("no count after", _data(incidents_after=None), False),
+    ),
+}
+
+GUARD_CASES = [
+    pytest.param(state, trigger, actor, breaker, id=f"{state}-{trigger}-{actor}-{breaker.label}")
+    for (state, trigger, actor), outcome in EXPECTED.items()
+    for guard in outcome.guards
+    for breaker in BREAKERS[guard]
+]
+
+
+def test_every_guard_of_the_oracle_has_a_breaker():
+    named = {guard for outcome in EXPECTED.values() for guard in outcome.guards}
+    assert named == set(BREAKERS)
+
+
+@pytest.mark.parametrize(("state", "trigger", "actor_name", "breaker"), GUARD_CASES)
+def test_each_guard_broken_alone_refuses_the_action(world, state, trigger, actor_name, breaker):
+    actor = world.actors[actor_name]
+    mr = in_state(world, state)
+    data = valid_data(world, trigger, mr)
+    breaker.apply(world, mr, actor, data)
+    problems = _expect_refused(mr, trigger, actor, data, breaker.label)
+    if breaker.hides_button:
+        shown = {t.trigger for t in engine.allowed_actions(actor, mr, today=TODAY)}
+        if trigger in shown:
+            problems.append(f"{breaker.label}: the action is still offered")
+    assert problems == []

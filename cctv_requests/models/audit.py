@@ -1,7 +1,8 @@
-"""The audit log (QUALITY.md SEC-13, INT-3).
+"""The audit log (QUALITY.md SEC-13).
 
 Each event stores the hash of the one before it, so an edited or removed row
-breaks the chain.
+breaks the chain. The rest of INT-3 (the database refusing UPDATE and DELETE,
+a command that verifies the chain) is not built yet.
 """
 
 import hashlib

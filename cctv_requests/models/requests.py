@@ -7,6 +7,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 import sqlalchemy as sa
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -137,6 +138,17 @@ class MoveRequest(db.Model):
     @property
     def intelligence_source_list(self) -> list[str]:
         return [s for s in self.intelligence_sources.split(",") if s]
+
+    @hybrid_property
+    def never_sent(self) -> bool:
+        """A draft, or a draft its requester withdrew before sending it: the
+        requester's own, seen by nobody else (README decisions)."""
+        return self.status == "draft" or (self.status == "withdrawn" and self.submitted_at is None)
+
+    @never_sent.inplace.expression
+    @classmethod
+    def _never_sent_expression(cls):
+        return sa.or_(cls.status == "draft", sa.and_(cls.status == "withdrawn", cls.submitted_at.is_(None)))
 
     @property
     def is_urgent(self) -> bool:

@@ -132,7 +132,7 @@ class _BookingForm(_CameraForm):
 
     def validate_end(self, field):
         if field.data and self.start.data and field.data < self.start.data:
-            raise ValidationError("End of the deployment period must be after its start")
+            raise ValidationError("End of the deployment period must be the same as or after its start")
 
 
 class ApproveForm(_BookingForm):

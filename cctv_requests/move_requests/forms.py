@@ -45,14 +45,18 @@ TEXT = 4000
 COUNT = InRange(0, 100000, message="Enter a number between 0 and 100,000")
 
 
-def _text(label, hint="", max_length=TEXT, area=True):
+def _text(label, hint="", max_length=TEXT, area=True, required=None):
+    """A text answer; ``required`` is the message when even a draft needs it."""
     field = TextAreaField if area else StringField
+    validators = [Length(max=max_length, message=f"{label} must be {max_length:,} characters or fewer")]
+    if required:
+        validators.insert(0, DataRequired(message=required))
     return field(
         label,
         description=hint,
         widget=GovTextArea() if area else GovTextInput(),
         filters=[strip],
-        validators=[Length(max=max_length, message=f"{label} must be {max_length:,} characters or fewer")],
+        validators=validators,
     )
 
 
@@ -107,7 +111,14 @@ class MoveRequestForm(FlaskForm):
         choices=list(SITE_READINESS.items()),
         description="Select all that apply now. Consents must be in place before installation.",
     )
-    title = _text("Short title", "For example: Nuisance motorbikes at the recreation ground", 120, area=False)
+    # A draft needs a title (and a ward) so the officer can find it again.
+    title = _text(
+        "Short title",
+        "For example: Nuisance motorbikes at the recreation ground",
+        120,
+        area=False,
+        required="Enter a short title",
+    )
     problem = _text("What is happening", "Describe the crime or anti-social behaviour at this place")
     purposes = SelectMultipleField(
         "Purpose of the camera",
@@ -251,7 +262,7 @@ class MoveRequestForm(FlaskForm):
 
     def validate_baseline_end(self, field):
         if field.data and self.baseline_start.data and field.data < self.baseline_start.data:
-            raise ValidationError("End of the baseline period must be after its start")
+            raise ValidationError("End of the baseline period must be the same as or after its start")
 
     def check_complete(self, today: date) -> bool:
         """Add an error to every required question left blank; True if none."""

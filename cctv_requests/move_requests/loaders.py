@@ -11,8 +11,8 @@ from ..models import MoveRequest
 def can_view(user, move_request: MoveRequest) -> bool:
     if user.id == move_request.requester_id:
         return True
-    # A draft is the requester's own until it is sent.
-    if move_request.status == "draft":
+    # A draft is the requester's own until it is sent, even once withdrawn.
+    if move_request.never_sent:
         return False
     if user.has_role(*RESTRICTED_ROLES):
         return True

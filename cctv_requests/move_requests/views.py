@@ -38,13 +38,13 @@ def _visible_requests():
     query = sa.select(MoveRequest)
     own = MoveRequest.requester_id == current_user.id
     if current_user.has_role(*RESTRICTED_ROLES):
-        return query.where(sa.or_(own, MoveRequest.status != "draft"))
+        return query.where(sa.or_(own, ~MoveRequest.never_sent))
     return query.where(
         sa.or_(
-            MoveRequest.requester_id == current_user.id,
+            own,
             sa.and_(
                 MoveRequest.sponsor_id == current_user.id,
-                MoveRequest.status != "draft",
+                ~MoveRequest.never_sent,
                 sa.literal(current_user.has_role("sponsor")),
             ),
         )
@@ -278,9 +278,6 @@ def act(request_id: int, action: str):
     form = _action_form(trigger, move_request, transition.at_meeting)
     if form.validate_on_submit():
         data = form.engine_data()
-        if trigger == "schedule_installation":
-            data["start"] = data["installation_date"]
-            data["end"] = move_request.approved_end
         try:
             engine.fire(
                 move_request,

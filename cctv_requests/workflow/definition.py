@@ -1,8 +1,8 @@
 """The move request lifecycle as data (DESIGN.md section 4).
 
 This is the only description of the machine: the engine builds the
-``transitions`` machine from it, the views ask the engine which triggers a
-user may fire, and the process guide draws its diagram from it.
+``transitions`` machine from it, and the views ask the engine which triggers
+a user may fire.
 """
 
 from dataclasses import dataclass, field
@@ -196,11 +196,13 @@ TRANSITIONS = (
         "Record installation",
         guards=("installation_ready",),
     ),
+    # The board's own review decision belongs to a meeting; between meetings
+    # the coordinator records reviews (README decisions).
     Transition(
         "continue_deployment",
         ("live",),
         "live",
-        ("chair", "coordinator"),
+        ("coordinator",),
         "Record a review",
         guards=("review_recorded",),
     ),

@@ -148,22 +148,31 @@ def _load_facts(
         after = item.meeting.meets_on if item is not None and t.trigger == "defer" else today
         facts["next_meeting_id"] = _next_meeting_after(after)
     if "installation_ready" in t.guards:
-        facts["camera_deployed_since"] = db.session.scalar(
-            sa.select(Deployment.installed_on).where(
-                Deployment.camera_id == move_request.approved_camera_id, Deployment.removed_on.is_(None)
-            )
+        # The camera may go up here from the day it came down from its last
+        # site, or, while it is still up there, from the day it went up.
+        facts["camera_free_from"] = db.session.scalar(
+            sa.select(
+                sa.func.max(sa.func.coalesce(Deployment.removed_on, Deployment.installed_on), type_=sa.Date)
+            ).where(Deployment.camera_id == move_request.approved_camera_id)
         )
     if "camera_available" in t.guards and data is not None and data.get("camera_id"):
         camera = db.session.get(Camera, data["camera_id"])
         facts["camera_in_service"] = camera is not None and camera.service_status == "in_service"
         facts["camera_booking_version"] = camera.booking_version if camera is not None else None
-        if data.get("start") and data.get("end"):
-            facts["camera_clashes"] = (
-                tuple(clashes(camera.id, data["start"], data["end"], exclude_id=move_request.id))
-                if camera is not None
-                else ()
-            )
+        start, end = _booking_window(t, move_request, data)
+        if camera is not None and start and end:
+            facts["camera_clashes"] = tuple(clashes(camera.id, start, end, exclude_id=move_request.id))
     return Facts(**facts)
+
+
+def _booking_window(t: Transition, move_request: MoveRequest, data: Mapping) -> tuple:
+    """The period the camera would be held for. A decision that sets the
+    period (approve, a chair's action) books the period it is given; any later
+    booking (the installation) holds the approved period, whatever the caller
+    sends, so no caller can skip the clash check."""
+    if "period_valid" in t.guards:
+        return data.get("start"), data.get("end")
+    return move_request.approved_start, move_request.approved_end
 
 
 def _context(move_request, actor, data, today, item, t: Transition | None) -> Context:

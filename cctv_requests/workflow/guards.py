@@ -32,8 +32,9 @@ class Facts:
     camera_clashes: tuple[str, ...] = ()
     # The camera's booking version when its clashes were read.
     camera_booking_version: int | None = None
-    # When the approved camera went up at the site it is at now, if any.
-    camera_deployed_since: date | None = None
+    # The first day the approved camera can be installed at a new site: when
+    # it came down from its last site, or went up at the one it is at now.
+    camera_free_from: date | None = None
 
 
 @dataclass(frozen=True)
@@ -164,7 +165,7 @@ def period_valid(ctx: Context) -> str | None:
     if not start or not end:
         return "Enter the start and end of the deployment period."
     if end < start:
-        return "The end of the deployment period must be after its start."
+        return "The end of the deployment period must be the same as or after its start."
     return None
 
 
@@ -214,9 +215,11 @@ def installation_ready(ctx: Context) -> str | None:
         return "Enter the date the camera was installed."
     if installed_on > ctx.today:
         return "The date installed cannot be in the future."
-    since = ctx.facts.camera_deployed_since
-    if since and installed_on < since:
-        return f"The camera was still at its previous site then: it went up there on {since:%-d %B %Y}."
+    free_from = ctx.facts.camera_free_from
+    if free_from and installed_on < free_from:
+        return (
+            f"The camera was still at its previous site then. Enter a date on or after {free_from:%-d %B %Y}."
+        )
     if not ctx.value("signage_confirmed"):
         return "Confirm that the signs are up."
     if not ctx.value("consents_recorded"):

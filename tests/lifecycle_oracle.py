@@ -1,0 +1,205 @@
+"""The request lifecycle written out by hand from DESIGN.md section 4 and the
+decisions in the README, as the expected answers for the workflow tests.
+
+Nothing here is imported from ``cctv_requests.workflow``: if the definition
+gains a wrong destination, loses a guard or lets in an extra actor, the
+engine and this table disagree and the table test fails (QUALITY.md TEST-1).
+
+Actors are the kinds of user a request can meet, by their relation to it:
+
+- ``requester``: the officer who filed it;
+- ``named_sponsor``: the sponsor the requester named;
+- ``other_sponsor``, ``other_officer``: holders of those roles with no tie to it;
+- ``coordinator``, ``chair`` (a board member who chairs), ``board`` (a member
+  who does not), ``councillor``, ``admin`` and ``no_role``.
+
+Guards are named in the design's words. The table test breaks each one on its
+own and expects a refusal, so a guard the engine forgets is found.
+"""
+
+from dataclasses import dataclass
+
+STATES = (
+    "draft",
+    "submitted",
+    "returned",
+    "endorsed",
+    "on_agenda",
+    "approved",
+    "scheduled",
+    "live",
+    "ended",
+    "closed",
+    "not_sponsored",
+    "rejected",
+    "withdrawn",
+    "cancelled",
+)
+FINAL_STATES = ("closed", "not_sponsored", "rejected", "withdrawn", "cancelled")
+
+TRIGGERS = (
+    "submit",
+    "endorse",
+    "return_for_changes",
+    "decline",
+    "withdraw",
+    "place_on_agenda",
+    "defer",
+    "approve",
+    "reject",
+    "approve_urgently",
+    "schedule_installation",
+    "record_installation",
+    "continue_deployment",
+    "end_deployment",
+    "cancel",
+    "record_evaluation",
+)
+
+ACTORS = (
+    "requester",
+    "named_sponsor",
+    "other_sponsor",
+    "other_officer",
+    "coordinator",
+    "chair",
+    "board",
+    "councillor",
+    "admin",
+    "no_role",
+)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """``trigger`` takes a request in any of ``sources`` to ``dest`` when one
+    of ``actors`` fires it and every guard holds."""
+
+    trigger: str
+    sources: tuple[str, ...]
+    dest: str
+    actors: tuple[str, ...]
+    guards: tuple[str, ...]
+
+
+# DESIGN.md section 4, "Transitions", one row per row of the design's table
+# (split where the actors have different guards).
+RULES = (
+    Rule("submit", ("draft", "returned"), "submitted", ("requester",), ("form_complete", "sponsor_named")),
+    Rule("endorse", ("submitted",), "endorsed", ("named_sponsor",), ("sponsor_is_not_requester",)),
+    Rule(
+        "return_for_changes",
+        ("submitted",),
+        "returned",
+        ("named_sponsor",),
+        ("sponsor_is_not_requester", "reason_given"),
+    ),
+    # The chair returns an item at a meeting: a board decision, so the
+    # meeting is in session and the chair has no interest in the item.
+    Rule(
+        "return_for_changes",
+        ("on_agenda",),
+        "returned",
+        ("chair",),
+        ("meeting_in_session", "no_interest_declared", "reason_given"),
+    ),
+    Rule(
+        "decline",
+        ("submitted",),
+        "not_sponsored",
+        ("named_sponsor",),
+        ("sponsor_is_not_requester", "reason_given"),
+    ),
+    Rule(
+        "withdraw",
+        ("draft", "submitted", "returned", "endorsed", "on_agenda"),
+        "withdrawn",
+        ("requester", "coordinator"),
+        ("reason_given",),
+    ),
+    # README: placing an item is the coordinator's action, and the chair's
+    # for a late item; only the coordinator is held to the papers cut-off.
+    Rule(
+        "place_on_agenda",
+        ("endorsed",),
+        "on_agenda",
+        ("coordinator",),
+        ("meeting_is_planned", "papers_cutoff_not_passed"),
+    ),
+    Rule("place_on_agenda", ("endorsed",), "on_agenda", ("chair",), ("meeting_is_planned",)),
+    Rule(
+        "defer",
+        ("on_agenda",),
+        "on_agenda",
+        ("chair",),
+        ("meeting_in_session", "no_interest_declared", "next_meeting_exists", "reason_given"),
+    ),
+    Rule(
+        "approve",
+        ("on_agenda",),
+        "approved",
+        ("chair",),
+        ("meeting_in_session", "no_interest_declared", "meeting_quorate", "period_valid", "camera_available"),
+    ),
+    Rule(
+        "reject",
+        ("on_agenda",),
+        "rejected",
+        ("chair",),
+        ("meeting_in_session", "no_interest_declared", "meeting_quorate", "reason_given"),
+    ),
+    # A chair's action needs a later meeting to ratify it (README).
+    Rule(
+        "approve_urgently",
+        ("endorsed", "on_agenda"),
+        "approved",
+        ("chair",),
+        (
+            "urgent_with_grounds",
+            "chair_is_independent",
+            "next_meeting_exists",
+            "period_valid",
+            "camera_available",
+            "reason_given",
+        ),
+    ),
+    Rule(
+        "schedule_installation",
+        ("approved",),
+        "scheduled",
+        ("coordinator",),
+        ("installation_in_period", "camera_available"),
+    ),
+    Rule("record_installation", ("scheduled",), "live", ("coordinator",), ("installation_ready",)),
+    # README: a review between meetings is the coordinator's to record; the
+    # board's review decision is taken at a meeting, as an agenda item.
+    Rule("continue_deployment", ("live",), "live", ("coordinator",), ("review_recorded",)),
+    Rule("end_deployment", ("live",), "ended", ("coordinator",), ("removal_recorded",)),
+    Rule("cancel", ("approved", "scheduled"), "cancelled", ("coordinator", "chair"), ("reason_given",)),
+    Rule("record_evaluation", ("ended",), "closed", ("coordinator",), ("evaluation_recorded",)),
+)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    dest: str
+    guards: tuple[str, ...]
+
+
+def _expand() -> dict[tuple[str, str, str], Outcome]:
+    table: dict[tuple[str, str, str], Outcome] = {}
+    for rule in RULES:
+        for state in rule.sources:
+            for actor in rule.actors:
+                key = (state, rule.trigger, actor)
+                assert key not in table, f"the oracle lists {key} twice"
+                table[key] = Outcome(rule.dest, rule.guards)
+    return table
+
+
+# (state, trigger, actor) -> Outcome. A combination not listed is refused.
+EXPECTED = _expand()
+
+
+def expected(state: str, trigger: str, actor: str) -> Outcome | None:
+    return EXPECTED.get((state, trigger, actor))
