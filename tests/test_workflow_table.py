@@ -87,7 +87,9 @@ def in_state(w: World, state: str) -> MoveRequest:
 def valid_data(w: World, trigger: str, mr: MoveRequest) -> dict:
     """What each action's form would send when everything is in order. The
     installation booking sends no period: the engine takes the approved one."""
-    camera_id = mr.approved_camera_id or factories.camera().id
+    camera_id = mr.approved_camera_id
+    if camera_id is None and trigger in ("approve", "approve_urgently"):
+        camera_id = factories.camera().id
     by_trigger = {
         "place_on_agenda": {"meeting_id": w.later.id},
         "approve": {"camera_id": camera_id, "start": START, "end": END, "votes_for": 3, "votes_against": 0},
