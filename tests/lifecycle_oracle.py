@@ -35,6 +35,23 @@ STATES = (
     "withdrawn",
     "cancelled",
 )
+# How each state is named to users, in running text.
+STATE_LABELS = {
+    "draft": "draft",
+    "submitted": "waiting for sponsor",
+    "returned": "returned for changes",
+    "endorsed": "endorsed",
+    "on_agenda": "on board agenda",
+    "approved": "approved",
+    "scheduled": "installation booked",
+    "live": "camera installed",
+    "ended": "camera removed",
+    "closed": "closed",
+    "not_sponsored": "not sponsored",
+    "rejected": "rejected",
+    "withdrawn": "withdrawn",
+    "cancelled": "cancelled",
+}
 FINAL_STATES = ("closed", "not_sponsored", "rejected", "withdrawn", "cancelled")
 
 TRIGGERS = (

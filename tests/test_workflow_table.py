@@ -15,7 +15,7 @@ from cctv_requests.workflow import engine
 from cctv_requests.workflow.definition import STATES as DEFINED_STATES
 from cctv_requests.workflow.definition import TRIGGERS as DEFINED_TRIGGERS
 from tests import factories
-from tests.lifecycle_oracle import ACTORS, EXPECTED, FINAL_STATES, STATES, TRIGGERS, expected
+from tests.lifecycle_oracle import ACTORS, EXPECTED, FINAL_STATES, STATE_LABELS, STATES, TRIGGERS, expected
 
 TODAY = date(2027, 3, 10)
 START = TODAY + timedelta(days=30)
@@ -122,13 +122,14 @@ def _audit_count(mr: MoveRequest, trigger: str) -> int:
     )
 
 
-def _expect_refused(mr: MoveRequest, trigger: str, actor, data: dict, label: str) -> list[str]:
+def _expect_refused(mr: MoveRequest, trigger: str, actor, data: dict, label: str, message: str) -> list[str]:
     state, version = mr.status, mr.version
     problems = []
     try:
         engine.fire(mr, trigger, actor, data, today=TODAY)
-    except engine.Refused:
-        pass
+    except engine.Refused as refusal:
+        if refusal.message != message:
+            problems.append(f"{label}: refused with {refusal.message!r}, expected {message!r}")
     else:
         problems.append(f"{label}: was allowed")
     db.session.expire_all()
@@ -136,6 +137,14 @@ def _expect_refused(mr: MoveRequest, trigger: str, actor, data: dict, label: str
     if (after.status, after.version) != (state, version) or _audit_count(mr, trigger):
         problems.append(f"{label}: a refusal changed the request or wrote an audit event")
     return problems
+
+
+def refusal(state: str, trigger: str) -> str:
+    """What a user is told when the oracle refuses them: the action does not
+    apply to a request in this state, or it does but not for them."""
+    if any(expected(state, trigger, actor) for actor in ACTORS):
+        return "You cannot do that to this request."
+    return f"This request is {STATE_LABELS[state]}, so that cannot be done now."
 
 
 def test_the_definition_has_the_states_and_triggers_of_the_design():
@@ -165,9 +174,8 @@ def test_every_trigger_and_every_kind_of_user_in_each_state(world, state):
             outcome = expected(state, trigger, name)
             label = f"{state}/{trigger}/{name}"
             if outcome is None:
-                mismatches += _expect_refused(
-                    shared, trigger, actor, valid_data(world, trigger, shared), label
-                )
+                data = valid_data(world, trigger, shared)
+                mismatches += _expect_refused(shared, trigger, actor, data, label, refusal(state, trigger))
                 continue
             mr = in_state(world, state)
             try:
@@ -196,8 +204,11 @@ def test_every_trigger_and_every_kind_of_user_in_each_state(world, state):
 @dataclass(frozen=True)
 class Breaker:
     label: str
-    apply: Callable  # (world, request, actor, data) -> None
+    # (world, request, actor, data) -> None, or the values for the message
+    apply: Callable
     hides_button: bool
+    # The refusal the user reads (QUALITY.md INP-3).
+    message: str
 
 
 def _set(**fields):
@@ -214,6 +225,12 @@ def _data(**fields):
         data.update(fields)
 
     return apply
+
+
+def _no_street_or_signage_plan(w, mr, actor, data):
+    mr.site.street = " "
+    mr.signage_plan = ""
+    db.session.commit()
 
 
 def _actor_is_requester(w, mr, actor, data):
@@ -278,12 +295,13 @@ def _camera_faulty(w, mr, actor, data):
 
 def _camera_booked_by_another(w, mr, actor, data):
     """Another approved request holds the camera for part of the period."""
-    factories.move_request(
+    other = factories.move_request(
         status="approved",
         approved_camera_id=data["camera_id"],
         approved_start=END - timedelta(days=7),
         approved_end=END + timedelta(days=60),
     )
+    return {"other": other.reference}
 
 
 def _camera_live_elsewhere_since(w, mr, actor, data):
@@ -293,84 +311,244 @@ def _camera_live_elsewhere_since(w, mr, actor, data):
 
 
 B = Breaker
+STILL_NEEDED = "Answer every question before submitting. Still needed: {}."
 BREAKERS: dict[str, tuple[Breaker, ...]] = {
     "form_complete": (
-        B("signage plan missing", _set(signage_plan=""), True),
-        B("title missing", _set(title=""), True),
-        B("not confirmed overt", _set(overt_confirmed=False), True),
-        B("urgent without an explanation", _set(urgent_explanation=""), True),
-        B("no exact location", lambda w, mr, a, d: _set(exact_location="")(w, mr.site, a, d), True),
+        B("signage plan missing", _set(signage_plan=""), True, STILL_NEEDED.format("the signage plan")),
+        B("title missing", _set(title=""), True, STILL_NEEDED.format("a short title")),
+        B(
+            "not confirmed overt",
+            _set(overt_confirmed=False),
+            True,
+            STILL_NEEDED.format("confirmation that the camera will be overt with signs"),
+        ),
+        B(
+            "urgent without an explanation",
+            _set(urgent_explanation=""),
+            True,
+            STILL_NEEDED.format("the grounds for urgency"),
+        ),
+        B(
+            "no exact location",
+            lambda w, mr, a, d: _set(exact_location="")(w, mr.site, a, d),
+            True,
+            STILL_NEEDED.format("the exact location"),
+        ),
+        B(
+            "no street or signage plan",
+            _no_street_or_signage_plan,
+            True,
+            STILL_NEEDED.format("the street name, the signage plan"),
+        ),
     ),
     "sponsor_named": (
-        B("no sponsor named", _set(sponsor_id=None), True),
+        B("no sponsor named", _set(sponsor_id=None), True, "Choose the sponsor you have approached."),
         B(
             "requester named as sponsor",
             lambda w, mr, a, d: _set(sponsor_id=mr.requester_id)(w, mr, a, d),
             True,
+            "Choose a sponsor other than yourself.",
         ),
     ),
-    "sponsor_is_not_requester": (B("the sponsor filed it", _actor_is_requester, True),),
+    "sponsor_is_not_requester": (
+        B("the sponsor filed it", _actor_is_requester, True, "You cannot sponsor a request you filed."),
+    ),
     "reason_given": (
-        B("no reason", _data(reason=""), False),
-        B("blank reason", _data(reason="  \n "), False),
+        B("no reason", _data(reason=""), False, "Enter the reason."),
+        B("blank reason", _data(reason="  \n "), False, "Enter the reason."),
     ),
-    "meeting_is_planned": (B("meeting already in session", _meeting_already_in_session, False),),
-    "papers_cutoff_not_passed": (B("cut-off passed", _meeting_cutoff_passed, False),),
-    "meeting_in_session": (B("meeting not started", _meeting_not_in_session, True),),
-    "no_interest_declared": (B("the chair declared an interest", _actor_declares_interest, True),),
+    "meeting_is_planned": (
+        B("meeting already in session", _meeting_already_in_session, False, "Select a planned meeting."),
+    ),
+    "papers_cutoff_not_passed": (
+        B(
+            "cut-off passed",
+            _meeting_cutoff_passed,
+            False,
+            "The papers cut-off for that meeting has passed. Only the chair can accept a late item.",
+        ),
+    ),
+    "meeting_in_session": (
+        B(
+            "meeting not started",
+            _meeting_not_in_session,
+            True,
+            "The board can decide this only while its meeting is in session.",
+        ),
+    ),
+    "no_interest_declared": (
+        B(
+            "the chair declared an interest",
+            _actor_declares_interest,
+            True,
+            "You have declared an interest in this item, so you take no part in its decision.",
+        ),
+    ),
     "meeting_quorate": (
-        B("two of four present", _two_members_leave, True),
-        B("two of four present have an interest", _two_members_declare_interests, True),
+        B(
+            "two of four present",
+            _two_members_leave,
+            True,
+            "The meeting is not quorate: 2 present, 3 needed.",
+        ),
+        B(
+            "two of four present have an interest",
+            _two_members_declare_interests,
+            True,
+            "The meeting is not quorate: 2 present, 3 needed.",
+        ),
     ),
-    "next_meeting_exists": (B("no later meeting", _no_later_meeting, True),),
+    "next_meeting_exists": (
+        B(
+            "no later meeting",
+            _no_later_meeting,
+            True,
+            "There is no later planned meeting. Ask the coordinator to plan one.",
+        ),
+    ),
     "period_valid": (
-        B("end before start", _data(end=START - timedelta(days=1)), False),
-        B("no end", _data(end=None), False),
-        B("no start", _data(start=None), False),
+        B(
+            "end before start",
+            _data(end=START - timedelta(days=1)),
+            False,
+            "The end of the deployment period must be the same as or after its start.",
+        ),
+        B("no end", _data(end=None), False, "Enter the start and end of the deployment period."),
+        B("no start", _data(start=None), False, "Enter the start and end of the deployment period."),
     ),
     "camera_available": (
-        B("no camera chosen", _data(camera_id=None), False),
-        B("camera faulty", _camera_faulty, False),
-        B("camera booked for an overlapping period", _camera_booked_by_another, False),
+        B("no camera chosen", _data(camera_id=None), False, "Select a camera."),
+        B("camera faulty", _camera_faulty, False, "That camera is not in service."),
+        B(
+            "camera booked for an overlapping period",
+            _camera_booked_by_another,
+            False,
+            "That camera is already booked for an overlapping period by {other}.",
+        ),
     ),
     "urgent_with_grounds": (
-        B("routine request", _set(urgency="routine"), True),
-        B("urgent without grounds", _set(urgent_ground=""), True),
+        B(
+            "routine request",
+            _set(urgency="routine"),
+            True,
+            "Only an urgent request with grounds can be approved by chair's action.",
+        ),
+        B(
+            "urgent without grounds",
+            _set(urgent_ground=""),
+            True,
+            "Only an urgent request with grounds can be approved by chair's action.",
+        ),
     ),
     "chair_is_independent": (
-        B("the chair is the sponsor", _actor_is_sponsor, True),
-        B("the chair is the requester", _actor_is_requester, True),
+        B(
+            "the chair is the sponsor",
+            _actor_is_sponsor,
+            True,
+            "A chair's action cannot be taken by the request's requester or sponsor.",
+        ),
+        B(
+            "the chair is the requester",
+            _actor_is_requester,
+            True,
+            "A chair's action cannot be taken by the request's requester or sponsor.",
+        ),
     ),
     "installation_in_period": (
-        B("before the period", _data(installation_date=START - timedelta(days=1)), False),
-        B("after the period", _data(installation_date=END + timedelta(days=1)), False),
-        B("no date", _data(installation_date=None), False),
+        B(
+            "before the period",
+            _data(installation_date=START - timedelta(days=1)),
+            False,
+            "The installation date must be within the approved period.",
+        ),
+        B(
+            "after the period",
+            _data(installation_date=END + timedelta(days=1)),
+            False,
+            "The installation date must be within the approved period.",
+        ),
+        B("no date", _data(installation_date=None), False, "Enter the installation date."),
     ),
     "installation_ready": (
-        B("no DPIA reference", _data(dpia_reference=" "), False),
-        B("no date", _data(installed_on=None), False),
-        B("installed tomorrow", _data(installed_on=TODAY + timedelta(days=1)), False),
-        B("signs not confirmed", _data(signage_confirmed=False), False),
-        B("consents not confirmed", _data(consents_recorded=False), False),
-        B("review on the installation day", _data(review_due=TODAY), False),
-        B("no review date", _data(review_due=None), False),
-        B("camera still at its previous site", _camera_live_elsewhere_since, False),
+        B("no DPIA reference", _data(dpia_reference=" "), False, "Enter the DPIA reference."),
+        B("no date", _data(installed_on=None), False, "Enter the date the camera was installed."),
+        B(
+            "installed tomorrow",
+            _data(installed_on=TODAY + timedelta(days=1)),
+            False,
+            "The date installed cannot be in the future.",
+        ),
+        B("signs not confirmed", _data(signage_confirmed=False), False, "Confirm that the signs are up."),
+        B(
+            "consents not confirmed",
+            _data(consents_recorded=False),
+            False,
+            "Confirm that the landowner and highway consents are recorded.",
+        ),
+        B(
+            "review on the installation day",
+            _data(review_due=TODAY),
+            False,
+            "Enter a review date after the installation date.",
+        ),
+        B(
+            "no review date",
+            _data(review_due=None),
+            False,
+            "Enter a review date after the installation date.",
+        ),
+        B(
+            "camera still at its previous site",
+            _camera_live_elsewhere_since,
+            False,
+            "The camera was still at its previous site then. Enter a date on or after 8 March 2027.",
+        ),
     ),
     "review_recorded": (
-        B("no findings", _data(reason=""), False),
-        B("next review today", _data(review_due=TODAY), False),
-        B("no next review", _data(review_due=None), False),
+        B("no findings", _data(reason=""), False, "Enter the findings of the review."),
+        B("next review today", _data(review_due=TODAY), False, "Enter a next review date in the future."),
+        B("no next review", _data(review_due=None), False, "Enter a next review date in the future."),
     ),
     "removal_recorded": (
-        B("no date", _data(removed_on=None), False),
-        B("removed tomorrow", _data(removed_on=TODAY + timedelta(days=1)), False),
-        B("removed before installation", _data(removed_on=INSTALLED - timedelta(days=1)), False),
-        B("signs not removed", _data(signs_removed=False), False),
+        B("no date", _data(removed_on=None), False, "Enter the date the camera was removed."),
+        B(
+            "removed tomorrow",
+            _data(removed_on=TODAY + timedelta(days=1)),
+            False,
+            "The date removed cannot be in the future.",
+        ),
+        B(
+            "removed before installation",
+            _data(removed_on=INSTALLED - timedelta(days=1)),
+            False,
+            "The removal date cannot be before the installation date.",
+        ),
+        B(
+            "signs not removed",
+            _data(signs_removed=False),
+            False,
+            "Confirm that the signs have been removed.",
+        ),
     ),
     "evaluation_recorded": (
-        B("no count before", _data(incidents_before=None), False),
-        B("no count during", _data(incidents_during=None), False),
-        B("no count after", _data(incidents_after=None), False),
+        B(
+            "no count before",
+            _data(incidents_before=None),
+            False,
+            "Enter the number of incidents before the deployment.",
+        ),
+        B(
+            "no count during",
+            _data(incidents_during=None),
+            False,
+            "Enter the number of incidents during the deployment.",
+        ),
+        B(
+            "no count after",
+            _data(incidents_after=None),
+            False,
+            "Enter the number of incidents after the deployment.",
+        ),
     ),
 }
 
@@ -392,8 +570,8 @@ def test_each_guard_broken_alone_refuses_the_action(world, state, trigger, actor
     actor = world.actors[actor_name]
     mr = in_state(world, state)
     data = valid_data(world, trigger, mr)
-    breaker.apply(world, mr, actor, data)
-    problems = _expect_refused(mr, trigger, actor, data, breaker.label)
+    values = breaker.apply(world, mr, actor, data) or {}
+    problems = _expect_refused(mr, trigger, actor, data, breaker.label, breaker.message.format(**values))
     if breaker.hides_button:
         shown = {t.trigger for t in engine.allowed_actions(actor, mr, today=TODAY)}
         if trigger in shown:
