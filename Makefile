@@ -8,7 +8,7 @@ FLASK := $(BIN)/flask --app wsgi
 DEMO_PASSWORD_FILE := instance/demo-password
 PORT ?= 5000
 
-.PHONY: run test lint format setup assets serve clean
+.PHONY: run test mutate lint format setup assets serve clean
 
 run: setup
 	@mkdir -p instance
@@ -23,6 +23,13 @@ run: setup
 
 test: setup lint
 	$(BIN)/pytest -n auto
+
+# Mutation testing of the rules that matter (QUALITY.md TEST-2), on SQLite.
+# Incremental: a second run re-checks only what changed. Survivors are
+# explained in tests/MUTANTS.md.
+mutate: setup
+	env -u TEST_DATABASE_URL -u CI $(BIN)/mutmut run --max-children 2
+	$(BIN)/python tests/mutation_report.py
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
@@ -49,4 +56,4 @@ cctv_requests/static/app.css: node_modules/.installed assets/build.mjs assets/sc
 	node assets/build.mjs
 
 clean:
-	rm -rf $(VENV) node_modules cctv_requests/static
+	rm -rf $(VENV) node_modules cctv_requests/static mutants
