@@ -35,7 +35,8 @@ def login_required(view):
 def roles_required(*roles: str, **per_method: tuple[str, ...]):
     """Signed-in users holding at least one of ``roles`` may use the route.
 
-    ``per_method`` narrows a method further, e.g. ``POST=("coordinator",)``.
+    ``per_method`` gives the roles for one method instead, e.g. ``POST=("coordinator",)``
+    (used to narrow a method, so name only roles the route already allows).
     With no roles at all, any signed-in user may use it.
     """
 

@@ -29,18 +29,11 @@ from tests import factories
 
 def denials() -> list[tuple]:
     """(actor, object type, object id, outcome, detail) of each access.denied event, oldest first."""
-    rows = db.session.execute(
-        sa.select(
-            AuditEvent.actor_id,
-            AuditEvent.object_type,
-            AuditEvent.object_id,
-            AuditEvent.outcome,
-            AuditEvent.detail,
-        )
-        .where(AuditEvent.action == "access.denied")
-        .order_by(AuditEvent.id)
+    e = AuditEvent
+    query = sa.select(e.actor_id, e.object_type, e.object_id, e.outcome, e.detail).where(
+        e.action == "access.denied"
     )
-    return [tuple(row) for row in rows]
+    return [tuple(row) for row in db.session.execute(query.order_by(e.id))]
 
 
 def audit_count() -> int:
@@ -148,7 +141,8 @@ def test_roles_required_records_the_roles_and_each_method_and_keeps_the_view_nam
     wrapped = access.roles_required("officer", "sponsor", POST=("sponsor",))(endorse)
     assert wrapped.access_policy == {"roles": ("officer", "sponsor"), "POST": ("sponsor",)}
     assert wrapped.__name__ == "endorse"
-    assert access.login_required(endorse).access_policy == {"roles": ()}
+    signed_in_only = access.login_required(endorse)
+    assert (signed_in_only.access_policy, signed_in_only.__name__) == ({"roles": ()}, "endorse")
 
 
 @pytest.fixture
