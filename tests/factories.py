@@ -178,6 +178,7 @@ def meeting(meets_on: date | None = None, status: str = "planned", attendees=(),
 
 
 def agenda_item(meeting_obj: Meeting, mr: MoveRequest, **fields) -> AgendaItem:
+    fields.setdefault("kind", "request")
     item = AgendaItem(meeting_id=meeting_obj.id, move_request_id=mr.id, **fields)
     db.session.add(item)
     db.session.commit()

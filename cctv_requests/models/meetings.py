@@ -87,7 +87,8 @@ class AgendaItem(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     meeting_id: Mapped[int] = mapped_column(sa.ForeignKey("meetings.id"), index=True)
     move_request_id: Mapped[int] = mapped_column(sa.ForeignKey("move_requests.id"), index=True)
-    kind: Mapped[str] = mapped_column(sa.String(20), default="request")
+    # No default: whoever adds an item says what kind it is.
+    kind: Mapped[str] = mapped_column(sa.String(20))
     late: Mapped[bool] = mapped_column(default=False)
     added_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     outcome: Mapped[str | None] = mapped_column(sa.String(20))

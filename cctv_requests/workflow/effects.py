@@ -38,7 +38,8 @@ def _decide_item(ctx: Context, tools: EffectTools, outcome: str) -> None:
 
 
 def _keep_reason(ctx: Context) -> None:
-    ctx.move_request.last_reason = (ctx.value("reason") or "").strip()
+    # Only triggers guarded by reason_given keep one, so there is always text.
+    ctx.move_request.last_reason = ctx.value("reason").strip()
 
 
 def _submit(ctx, tools):
@@ -175,8 +176,7 @@ def _cancel(ctx, tools):
     db.session.execute(
         sa.update(AgendaItem)
         .where(AgendaItem.move_request_id == ctx.move_request.id, AgendaItem.outcome.is_(None))
-        .values(outcome="cancelled", reasons=(ctx.value("reason") or "").strip(), decided_at=utcnow())
-        .execution_options(synchronize_session=False)
+        .values(outcome="cancelled", reasons=ctx.value("reason").strip(), decided_at=utcnow())
     )
 
 

@@ -291,7 +291,6 @@ def _hold_meeting_in_session(meeting_id: int) -> None:
         sa.update(Meeting)
         .where(Meeting.id == meeting_id, Meeting.status == "in_session")
         .values(status="in_session")
-        .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:
         raise Conflict(
@@ -306,7 +305,6 @@ def _book_camera(camera_id: int, seen_version: int | None) -> None:
         sa.update(Camera)
         .where(Camera.id == camera_id, Camera.booking_version == seen_version)
         .values(booking_version=Camera.booking_version + 1)
-        .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:
         raise Conflict(
