@@ -4,10 +4,12 @@ from datetime import date, timedelta
 
 import pytest
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
 
 from cctv_requests.extensions import db
-from cctv_requests.models import AgendaItem, AuditEvent, Deployment, Interest, MoveRequest
+from cctv_requests.models import AgendaItem, AuditEvent, Deployment, Interest, Meeting, MoveRequest
 from cctv_requests.workflow import engine
+from cctv_requests.workflow.effects import EFFECTS
 from cctv_requests.workflow.guards import missing_answers
 from tests import factories
 
@@ -300,3 +302,70 @@ def test_cancelling_a_chairs_action_takes_it_off_the_next_agenda(app):
     engine.fire(mr, "cancel", chair, {"reason": "Carnival called off"})
     item = db.session.scalar(sa.select(AgendaItem).where(AgendaItem.move_request_id == mr.id))
     assert (item.kind, item.outcome, item.reasons) == ("ratification", "cancelled", "Carnival called off")
+
+
+def test_a_named_sponsor_who_no_longer_holds_the_role_cannot_endorse(app):
+    former = factories.user("officer", name="Former Sponsor")
+    mr = factories.move_request(status="submitted", sponsor=former)
+    with pytest.raises(engine.Refused, match="^You cannot do that to this request.$"):
+        engine.fire(mr, "endorse", former)
+    assert engine.allowed_actions(former, mr) == []
+
+
+def test_a_decision_at_one_meeting_stands_while_another_is_in_session(board):
+    other_room = factories.meeting(TODAY - timedelta(days=1), status="in_session", attendees=board["members"])
+    meeting = factories.meeting(TODAY, status="in_session", attendees=board["members"])
+    mr = on_agenda(meeting)
+    engine.fire(mr, "reject", board["chair"], {"reason": "Not enough evidence"})
+    db.session.expire_all()
+    assert db.session.get(MoveRequest, mr.id).status == "rejected"
+    assert {
+        m.status for m in (db.session.get(Meeting, other_room.id), db.session.get(Meeting, meeting.id))
+    } == {"in_session"}
+
+
+def test_the_request_in_hand_shows_its_new_state_after_a_trigger(app):
+    mr = factories.move_request(status="submitted")
+    engine.fire(mr, "endorse", mr.sponsor)
+    assert (mr.status, mr.version) == ("endorsed", 2)
+
+
+def test_a_database_refusal_at_commit_is_a_conflict_and_saves_nothing(app, monkeypatch):
+    mr = factories.move_request(status="submitted")
+
+    def constraint_fails(ctx, tools):
+        raise IntegrityError("INSERT", {}, Exception("unique constraint"))
+
+    monkeypatch.setitem(EFFECTS, "endorse", constraint_fails)
+    with pytest.raises(engine.Conflict) as conflict:
+        engine.fire(mr, "endorse", mr.sponsor)
+    assert conflict.value.message.startswith(
+        "Someone else changed this request while you were working on it."
+    )
+    db.session.expire_all()
+    assert (db.session.get(MoveRequest, mr.id).status, db.session.get(MoveRequest, mr.id).version) == (
+        "submitted",
+        1,
+    )
+    assert not db.session.scalar(sa.select(sa.func.count()).where(AuditEvent.action == "request.endorse"))
+
+
+def test_deferring_and_a_chairs_action_pick_the_soonest_planned_meeting_after(board):
+    meeting = factories.meeting(TODAY, status="in_session", attendees=board["members"])
+    # Planned out of date order, with a closed meeting in between.
+    furthest = factories.meeting(TODAY + timedelta(days=150))
+    factories.meeting(TODAY + timedelta(days=30), status="closed")
+    soonest = factories.meeting(TODAY + timedelta(days=60))
+    factories.meeting(TODAY + timedelta(days=90))
+    mr = on_agenda(meeting)
+    engine.fire(mr, "defer", board["chair"], {"reason": "Waiting for the analysis"})
+    urgent = factories.move_request(
+        status="endorsed", urgency="urgent", urgent_ground="imminent_event", urgent_explanation="x"
+    )
+    camera = factories.camera()
+    engine.fire(urgent, "approve_urgently", board["chair"], {**approve_data(camera), "reason": "Carnival"})
+    open_items = db.session.execute(
+        sa.select(AgendaItem.move_request_id, AgendaItem.meeting_id).where(AgendaItem.outcome.is_(None))
+    ).all()
+    assert sorted(open_items) == sorted([(mr.id, soonest.id), (urgent.id, soonest.id)])
+    assert furthest.id not in {meeting_id for _, meeting_id in open_items}
