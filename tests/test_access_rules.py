@@ -23,6 +23,7 @@ from cctv_requests.models import AuditEvent
 from cctv_requests.move_requests import loaders
 from cctv_requests.services import availability
 from tests import factories
+from tests.readers import audit_count
 
 # --- helpers -------------------------------------------------------------------------------------
 
@@ -34,10 +35,6 @@ def denials() -> list[tuple]:
         e.action == "access.denied"
     )
     return [tuple(row) for row in db.session.execute(query.order_by(e.id))]
-
-
-def audit_count() -> int:
-    return db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent))
 
 
 @contextmanager

@@ -5,18 +5,14 @@ from datetime import date, timedelta
 
 import pytest
 import sqlalchemy as sa
-from bs4 import BeautifulSoup
 from werkzeug.datastructures import MultiDict
 
 from cctv_requests.extensions import db
 from cctv_requests.models import MoveRequest
 from tests import factories
+from tests.readers import page
 
 TODAY = date.today()
-
-
-def page(response) -> BeautifulSoup:
-    return BeautifulSoup(response.get_data(as_text=True), "html.parser")
 
 
 def error_summary(response) -> dict[str, str]:
