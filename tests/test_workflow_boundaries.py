@@ -317,7 +317,9 @@ def test_a_version_bumped_meanwhile_loses_even_with_the_same_status(app):
     sponsor, seen = mr.sponsor, mr.version  # this process has read version 1
     before = audit_count()
     _change_underneath(mr, version=2)  # another process, status still "submitted"
-    with pytest.raises(engine.Conflict):
+    with pytest.raises(
+        engine.Conflict, match="^Someone else changed this request while you were working on it\\."
+    ):
         engine.fire(mr, "endorse", sponsor, expected_version=seen)
     assert (fresh(mr).status, fresh(mr).version, audit_count()) == ("submitted", 2, before)
 
@@ -327,7 +329,9 @@ def test_a_status_changed_meanwhile_loses_even_with_the_same_version(app):
     sponsor, seen = mr.sponsor, mr.version
     before = audit_count()
     _change_underneath(mr, status="returned")  # version left at 1
-    with pytest.raises(engine.Conflict):
+    with pytest.raises(
+        engine.Conflict, match="^Someone else changed this request while you were working on it\\."
+    ):
         engine.fire(mr, "endorse", sponsor, expected_version=seen)
     assert (fresh(mr).status, fresh(mr).version, audit_count()) == ("returned", 1, before)
 

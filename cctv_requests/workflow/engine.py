@@ -19,7 +19,6 @@ from transitions import Machine
 from .. import audit
 from ..extensions import db
 from ..models import AgendaItem, Attendance, Camera, Deployment, Interest, Meeting, MoveRequest
-from ..models.base import utcnow
 from ..services.availability import clashes
 from .definition import STATES, TRANSITIONS, Transition, transition_for
 from .effects import EFFECTS, EffectTools
@@ -276,7 +275,8 @@ def _compare_and_set(request_id: int, source: str, version: int, dest: str) -> N
             MoveRequest.status == source,
             MoveRequest.version == version,
         )
-        .values(status=dest, version=version + 1, updated_at=utcnow())
+        # updated_at moves on by itself (the column's onupdate).
+        .values(status=dest, version=version + 1)
         .execution_options(synchronize_session="fetch")
     )
     if result.rowcount != 1:
