@@ -66,7 +66,8 @@ def deny():
     """Refuse with 403 and write the refusal to the audit log."""
     audit.record(
         "access.denied",
-        actor=current_user if current_user.is_authenticated else None,
+        # An anonymous visitor has no id, so the event has no actor.
+        actor=current_user,
         object_type="route",
         outcome="refused",
         path=request.path,
