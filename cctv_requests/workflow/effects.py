@@ -176,7 +176,12 @@ def _cancel(ctx, tools):
     db.session.execute(
         sa.update(AgendaItem)
         .where(AgendaItem.move_request_id == ctx.move_request.id, AgendaItem.outcome.is_(None))
-        .values(outcome="cancelled", reasons=ctx.value("reason").strip(), decided_at=utcnow())
+        .values(
+            outcome="cancelled",
+            reasons=ctx.value("reason").strip(),
+            decided_at=utcnow(),
+            decided_by_id=ctx.actor_id,
+        )
     )
 
 
