@@ -369,3 +369,18 @@ def test_deferring_and_a_chairs_action_pick_the_soonest_planned_meeting_after(bo
     ).all()
     assert sorted(open_items) == sorted([(mr.id, soonest.id), (urgent.id, soonest.id)])
     assert furthest.id not in {meeting_id for _, meeting_id in open_items}
+
+
+def test_a_deferred_item_goes_to_the_meeting_after_its_own_not_after_today(board):
+    # Its meeting sits later than today's date (an early start is not yet refused).
+    meeting = factories.meeting(TODAY + timedelta(days=60), status="in_session", attendees=board["members"])
+    factories.meeting(TODAY + timedelta(days=30))
+    after_it = factories.meeting(TODAY + timedelta(days=120))
+    mr = on_agenda(meeting)
+    engine.fire(mr, "defer", board["chair"], {"reason": "Waiting for the analysis"})
+    carried = db.session.scalar(
+        sa.select(AgendaItem.meeting_id).where(
+            AgendaItem.move_request_id == mr.id, AgendaItem.outcome.is_(None)
+        )
+    )
+    assert carried == after_it.id
