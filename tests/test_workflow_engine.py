@@ -384,3 +384,11 @@ def test_a_deferred_item_goes_to_the_meeting_after_its_own_not_after_today(board
         )
     )
     assert carried == after_it.id
+
+
+def test_the_machine_offers_no_shortcut_past_the_guards():
+    # transitions adds to_<state>() for every state unless told not to
+    # (RECIPES.md); each would move a request without a single guard.
+    subject = engine._machine("draft")
+    assert subject.state == "draft"
+    assert not [name for name in dir(subject) if name.startswith("to_")]

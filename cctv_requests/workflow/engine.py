@@ -45,11 +45,11 @@ class Conflict(WorkflowError):
 
 
 class _Subject:
-    """The model the ``transitions`` machine moves: only the state, never
-    the database row, so the status column has one writer."""
+    """The model the ``transitions`` machine moves: only the state (set by
+    the machine as its initial state), never the database row, so the status
+    column has one writer."""
 
-    def __init__(self, state: str):
-        self.state = state
+    state: str
 
 
 def _actor_allowed(t: Transition, ctx: Context) -> bool:
@@ -83,7 +83,7 @@ def _condition(t: Transition, event) -> bool:
 
 
 def _machine(state: str) -> _Subject:
-    subject = _Subject(state)
+    subject = _Subject()
     machine = Machine(
         model=subject,
         states=list(STATES),
@@ -277,7 +277,6 @@ def _compare_and_set(request_id: int, source: str, version: int, dest: str) -> N
         )
         # updated_at moves on by itself (the column's onupdate).
         .values(status=dest, version=version + 1)
-        .execution_options(synchronize_session="fetch")
     )
     if result.rowcount != 1:
         raise Conflict(CONFLICT_MESSAGE)
