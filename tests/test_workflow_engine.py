@@ -392,3 +392,27 @@ def test_the_machine_offers_no_shortcut_past_the_guards():
     subject = engine._machine("draft")
     assert subject.state == "draft"
     assert not [name for name in dir(subject) if name.startswith("to_")]
+
+
+def test_a_refusal_names_every_request_that_holds_the_camera_for_the_period(board):
+    camera = factories.camera()
+    meeting = factories.meeting(TODAY, status="in_session", attendees=board["members"])
+    first = factories.move_request(
+        status="approved",
+        reference="CCTV-2027-0001",
+        approved_camera_id=camera.id,
+        approved_start=TODAY + timedelta(days=10),
+        approved_end=TODAY + timedelta(days=20),
+    )
+    second = factories.move_request(
+        status="scheduled",
+        reference="CCTV-2027-0002",
+        approved_camera_id=camera.id,
+        approved_start=TODAY + timedelta(days=40),
+        approved_end=TODAY + timedelta(days=50),
+    )
+    with pytest.raises(engine.Refused) as refusal:
+        engine.fire(on_agenda(meeting), "approve", board["chair"], approve_data(camera, weeks=8))
+    assert refusal.value.message == (
+        f"That camera is already booked for an overlapping period by {first.reference}, {second.reference}."
+    )

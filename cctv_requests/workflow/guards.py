@@ -49,7 +49,9 @@ class Context:
     facts: Facts = field(default_factory=Facts)
 
     def value(self, key: str):
-        return None if self.data is None else self.data.get(key)
+        # Only guards that need data read it, and the engine runs those only
+        # when the form's answers are in hand.
+        return self.data.get(key)
 
 
 # The questions a request must answer before it is submitted, with the
