@@ -9,8 +9,9 @@ from sqlalchemy.exc import IntegrityError
 from cctv_requests.extensions import db
 from cctv_requests.models import AgendaItem, AuditEvent, Deployment, Interest, Meeting, MoveRequest
 from cctv_requests.workflow import engine
+from cctv_requests.workflow.definition import Transition
 from cctv_requests.workflow.effects import EFFECTS
-from cctv_requests.workflow.guards import missing_answers
+from cctv_requests.workflow.guards import Context, missing_answers
 from tests import factories
 
 TODAY = date.today()
@@ -416,3 +417,14 @@ def test_a_refusal_names_every_request_that_holds_the_camera_for_the_period(boar
     assert refusal.value.message == (
         f"That camera is already booked for an overlapping period by {first.reference}, {second.reference}."
     )
+
+
+def test_listing_actions_skips_only_the_guards_that_need_the_forms_answers(app):
+    # A data guard listed before a request guard must not hide the latter.
+    mr = factories.move_request()
+    mr.sponsor_id = None
+    t = Transition(
+        "submit", ("draft",), "submitted", ("requester",), "Send", guards=("reason_given", "sponsor_named")
+    )
+    ctx = Context(move_request=mr, actor_id=mr.requester_id, actor_roles=frozenset({"officer"}), today=TODAY)
+    assert engine.refusals(t, ctx) == ["Choose the sponsor you have approached."]
