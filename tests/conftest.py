@@ -145,3 +145,13 @@ def login_as(client):
         return user
 
     return sign_in
+
+
+# The tests aimed at the lifecycle rules run first: under `make mutate`
+# (pytest -x per mutant) a broken rule is then caught in seconds, not after
+# every page test has run. Order only; no test depends on another.
+FIRST = ("test_workflow_", "test_access_rules", "test_request_visibility")
+
+
+def pytest_collection_modifyitems(items):
+    items.sort(key=lambda item: not item.path.name.startswith(FIRST))
