@@ -428,3 +428,13 @@ def test_listing_actions_skips_only_the_guards_that_need_the_forms_answers(app):
     )
     ctx = Context(move_request=mr, actor_id=mr.requester_id, actor_roles=frozenset({"officer"}), today=TODAY)
     assert engine.refusals(t, ctx) == ["Choose the sponsor you have approached."]
+
+
+def test_placing_an_item_without_choosing_a_meeting_is_refused(app):
+    coordinator = factories.user("coordinator")
+    factories.meeting(TODAY + timedelta(days=40))  # the first meeting there is, and open for papers
+    mr = factories.move_request(status="endorsed")
+    with pytest.raises(engine.Refused) as refusal:
+        engine.fire(mr, "place_on_agenda", coordinator, {"meeting_id": None})
+    assert refusal.value.message == "Select a planned meeting."
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(AgendaItem)) == 0

@@ -127,7 +127,7 @@ def _load_facts(
         if meeting is not None:
             facts["chosen_meeting_status"] = meeting.status
             facts["chosen_meeting_cutoff"] = meeting.cutoff_on
-    if item is not None and (t.at_meeting or "next_meeting_exists" in t.guards):
+    if item is not None and t.at_meeting:
         meeting = item.meeting
         facts["item_meeting_status"] = meeting.status
         facts["quorum"] = meeting.quorum
