@@ -438,3 +438,11 @@ def test_placing_an_item_without_choosing_a_meeting_is_refused(app):
         engine.fire(mr, "place_on_agenda", coordinator, {"meeting_id": None})
     assert refusal.value.message == "Select a planned meeting."
     assert db.session.scalar(sa.select(sa.func.count()).select_from(AgendaItem)) == 0
+
+
+def test_a_camera_that_does_not_exist_cannot_be_approved(board):
+    meeting = factories.meeting(TODAY, status="in_session", attendees=board["members"])
+    data = {"camera_id": 987654, "start": TODAY + timedelta(days=10), "end": TODAY + timedelta(days=40)}
+    with pytest.raises(engine.Refused) as refusal:
+        engine.fire(on_agenda(meeting), "approve", board["chair"], data)
+    assert refusal.value.message == "That camera is not in service."

@@ -150,9 +150,9 @@ def _load_facts(
         # The camera may go up here from the day it came down from its last
         # site, or, while it is still up there, from the day it went up.
         facts["camera_free_from"] = db.session.scalar(
-            sa.select(
-                sa.func.max(sa.func.coalesce(Deployment.removed_on, Deployment.installed_on), type_=sa.Date)
-            ).where(Deployment.camera_id == move_request.approved_camera_id)
+            sa.select(sa.func.max(sa.func.coalesce(Deployment.removed_on, Deployment.installed_on))).where(
+                Deployment.camera_id == move_request.approved_camera_id
+            )
         )
     if "camera_available" in t.guards and data is not None and data.get("camera_id"):
         camera = db.session.get(Camera, data["camera_id"])
@@ -174,8 +174,8 @@ def _booking_window(t: Transition, move_request: MoveRequest, data: Mapping) -> 
     return move_request.approved_start, move_request.approved_end
 
 
-def _context(move_request, actor, data, today, item, t: Transition | None) -> Context:
-    facts = _load_facts(t, move_request, actor, data, today, item) if t else Facts()
+def _context(move_request, actor, data, today, item, t: Transition) -> Context:
+    facts = _load_facts(t, move_request, actor, data, today, item)
     return Context(
         move_request=move_request,
         actor_id=actor.id,
