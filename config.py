@@ -24,6 +24,8 @@ class Config:
     COUNCIL_NAME = os.environ.get("COUNCIL_NAME")
     SERVICE_NAME = "CCTV camera requests"
     PAGE_SIZE = 20
+    # Published counts below this are shown as "fewer than N" (DESIGN.md section 3).
+    SMALL_NUMBER_THRESHOLD = int(os.environ.get("SMALL_NUMBER_THRESHOLD", "5"))
     MAX_CONTENT_LENGTH = 512 * 1024
     WTF_CSRF_TIME_LIMIT = None
     SESSION_COOKIE_HTTPONLY = True

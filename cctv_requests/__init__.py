@@ -27,10 +27,12 @@ def create_app(config=None) -> Flask:
     if not app.config.get("SECRET_KEY"):
         raise RuntimeError("SECRET_KEY must be set in the environment.")
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
-    if not app.config.get("COUNCIL_NAME"):
-        from .services import district
+    if not app.config.get("COUNCIL_NAME") or not app.config.get("MEETING_RULES"):
+        from .services import calendar, district
 
-        app.config["COUNCIL_NAME"] = district.load(app.config.get("DISTRICT_CONFIG"))["council_name"]
+        district_data = district.load(app.config.get("DISTRICT_CONFIG"))
+        app.config["COUNCIL_NAME"] = app.config.get("COUNCIL_NAME") or district_data["council_name"]
+        app.config.setdefault("MEETING_RULES", calendar.rules_from(district_data))
 
     app.jinja_loader = ChoiceLoader(
         [
@@ -57,10 +59,11 @@ def create_app(config=None) -> Flask:
     from .auth.views import bp as auth_bp
     from .cameras.views import bp as cameras_bp
     from .main.views import bp as main_bp
+    from .meetings.papers import bp as papers_bp
     from .meetings.views import bp as meetings_bp
     from .move_requests.views import bp as requests_bp
 
-    for blueprint in (main_bp, auth_bp, requests_bp, meetings_bp, cameras_bp, admin_bp):
+    for blueprint in (main_bp, auth_bp, requests_bp, meetings_bp, papers_bp, cameras_bp, admin_bp):
         app.register_blueprint(blueprint)
 
     from .web import init_web

@@ -40,6 +40,33 @@ def init_cli(app: Flask) -> None:
         made = demo.create_sample_requests(users, date.today())
         click.echo(f"Demo users ready ({len(users)}). Sample requests created: {made}.")
 
+    meetings_group = click.Group("meetings", help="Plan the board's meetings and build their agendas.")
+    app.cli.add_command(meetings_group)
+
+    @meetings_group.command("plan")
+    @click.argument("year", type=click.IntRange(2000, 2100))
+    def plan_meetings_command(year):
+        """Plan YEAR's ordinary meetings from the district configuration."""
+        from .services import agendas, meetings
+
+        planned = meetings.plan_year(year, date.today())
+        agendas.build(date.today())
+        if not planned:
+            click.echo(f"Nothing to plan: {year} already has its meetings, or their dates have passed.")
+        for meeting in planned:
+            click.echo(
+                f"Planned {meeting.meets_on:%A %-d %B %Y}: papers cut-off {meeting.cutoff_on:%-d %B %Y}, "
+                f"agenda published {meeting.publish_on:%-d %B %Y}."
+            )
+
+    @meetings_group.command("build-agendas")
+    def build_agendas_command():
+        """Put endorsed requests and due reviews on the next agendas (run daily)."""
+        from .services import agendas
+
+        built = agendas.build(date.today())
+        click.echo(f"Placed {len(built.placed)} requests and {len(built.reviews)} reviews on agendas.")
+
     @app.cli.command("create-user")
     @click.argument("email")
     @click.option("--name", required=True)

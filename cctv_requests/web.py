@@ -25,6 +25,7 @@ NAVIGATION = (
     ("Requests", "move_requests.index", ("officer", "sponsor", "coordinator", "board", "chair")),
     ("New request", "move_requests.new", ("officer",)),
     ("Meetings", "meetings.index", ("coordinator", "board", "chair")),
+    ("Board meetings", "papers.summaries", ("councillor",)),
     ("Cameras", "cameras.index", ()),
     ("Users", "admin.users", ("admin",)),
 )
@@ -90,6 +91,7 @@ def init_web(app: Flask) -> None:
         }
 
     app.add_template_filter(format_date, "date")
+    app.add_template_filter(lambda text: format_date(date.fromisoformat(text)), "isodate")
     app.add_template_filter(format_datetime, "datetime")
     app.add_template_filter(status_tag, "status_tag")
     app.add_template_filter(money, "money")
@@ -181,6 +183,10 @@ HISTORY_LABELS = {
     "request.continue_deployment": "Deployment reviewed",
     "request.end_deployment": "Camera removed",
     "request.cancel": "Cancelled",
+    "request.continue_at_review": "Deployment continued by the board",
+    "request.end_at_review": "Board decided the camera is to be removed",
+    "request.ratify": "Chair's action ratified by the board",
+    "request.not_ratify": "Chair's action not ratified by the board",
     "request.record_evaluation": "Evaluation recorded",
 }
 

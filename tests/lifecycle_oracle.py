@@ -15,6 +15,11 @@ Actors are the kinds of user a request can meet, by their relation to it:
 
 Guards are named in the design's words. The table test breaks each one on its
 own and expects a refusal, so a guard the engine forgets is found.
+
+A board decision is taken "at a meeting": it is recorded against the
+request's open agenda item of one kind (``item_kind``), needs that item's
+meeting in session and the chair free of any interest in that item, and its
+votes must add up to no more than the members present who may vote on it.
 """
 
 from dataclasses import dataclass
@@ -70,8 +75,17 @@ TRIGGERS = (
     "continue_deployment",
     "end_deployment",
     "cancel",
+    "ratify",
+    "not_ratify",
+    "continue_at_review",
+    "end_at_review",
     "record_evaluation",
 )
+
+# The statuses a board meeting passes through.
+MEETING_STATUSES = ("planned", "published", "in_session", "closed", "minutes_approved", "cancelled")
+# The kinds of agenda item a request can have.
+ITEM_KINDS = ("request", "ratification", "review")
 
 ACTORS = (
     "requester",
@@ -97,10 +111,20 @@ class Rule:
     dest: str
     actors: tuple[str, ...]
     guards: tuple[str, ...]
+    # For a decision at a meeting: the kind of the request's open agenda item
+    # it is recorded against. None for anything decided outside a meeting.
+    item_kind: str | None = None
 
+
+# Every decision at a meeting: its meeting in session, the chair without an
+# interest in its item.
+AT_MEETING = ("meeting_in_session", "no_interest_declared")
+# A decision the board votes on, which needs a quorum of members present
+# without an interest in the item, and votes that add up.
+VOTED = (*AT_MEETING, "meeting_quorate", "votes_add_up")
 
 # DESIGN.md section 4, "Transitions", one row per row of the design's table
-# (split where the actors have different guards).
+# (split where the actors have different guards or destinations).
 RULES = (
     Rule("submit", ("draft", "returned"), "submitted", ("requester",), ("form_complete", "sponsor_named")),
     Rule("endorse", ("submitted",), "endorsed", ("named_sponsor",), ("sponsor_is_not_requester",)),
@@ -112,13 +136,15 @@ RULES = (
         ("sponsor_is_not_requester", "reason_given"),
     ),
     # The chair returns an item at a meeting: a board decision, so the
-    # meeting is in session and the chair has no interest in the item.
+    # meeting is in session, the chair has no interest in the item and the
+    # votes add up; no quorum is needed to send it back.
     Rule(
         "return_for_changes",
         ("on_agenda",),
         "returned",
         ("chair",),
-        ("meeting_in_session", "no_interest_declared", "reason_given"),
+        (*AT_MEETING, "votes_add_up", "reason_given"),
+        item_kind="request",
     ),
     Rule(
         "decline",
@@ -135,35 +161,52 @@ RULES = (
         ("reason_given",),
     ),
     # README: placing an item is the coordinator's action, and the chair's
-    # for a late item; only the coordinator is held to the papers cut-off.
+    # for a late item. The meeting chosen must be planned or published and
+    # still to come; a published agenda is frozen and only the coordinator is
+    # held to the papers cut-off. (The service places items too, but it is
+    # not a kind of user.)
     Rule(
         "place_on_agenda",
         ("endorsed",),
         "on_agenda",
         ("coordinator",),
-        ("meeting_is_planned", "papers_cutoff_not_passed"),
+        (
+            "meeting_not_started",
+            "meeting_date_not_passed",
+            "agenda_not_published",
+            "papers_cutoff_not_passed",
+        ),
     ),
-    Rule("place_on_agenda", ("endorsed",), "on_agenda", ("chair",), ("meeting_is_planned",)),
+    Rule(
+        "place_on_agenda",
+        ("endorsed",),
+        "on_agenda",
+        ("chair",),
+        ("meeting_not_started", "meeting_date_not_passed"),
+    ),
     Rule(
         "defer",
         ("on_agenda",),
         "on_agenda",
         ("chair",),
-        ("meeting_in_session", "no_interest_declared", "next_meeting_exists", "reason_given"),
+        (*AT_MEETING, "votes_add_up", "next_meeting_exists", "reason_given"),
+        item_kind="request",
     ),
     Rule(
         "approve",
         ("on_agenda",),
         "approved",
         ("chair",),
-        ("meeting_in_session", "no_interest_declared", "meeting_quorate", "period_valid", "camera_available"),
+        (*VOTED, "majority_for", "period_valid", "camera_available"),
+        item_kind="request",
     ),
     Rule(
         "reject",
         ("on_agenda",),
         "rejected",
         ("chair",),
-        ("meeting_in_session", "no_interest_declared", "meeting_quorate", "reason_given"),
+        (*VOTED, "reason_given"),
+        item_kind="request",
     ),
     # A chair's action needs a later meeting to ratify it (README).
     Rule(
@@ -193,6 +236,34 @@ RULES = (
     Rule("continue_deployment", ("live",), "live", ("coordinator",), ("review_recorded",)),
     Rule("end_deployment", ("live",), "ended", ("coordinator",), ("removal_recorded",)),
     Rule("cancel", ("approved", "scheduled"), "cancelled", ("coordinator", "chair"), ("reason_given",)),
+    # The board ratifies a chair's action at a later meeting, whatever has
+    # happened to the request since; the request stays where it is.
+    *(
+        Rule("ratify", (state,), state, ("chair",), (*VOTED, "majority_for"), item_kind="ratification")
+        for state in ("approved", "scheduled", "live")
+    ),
+    # Not ratified before the camera is up: the request is cancelled. After:
+    # the request stays live and the camera's removal falls due today.
+    Rule(
+        "not_ratify",
+        ("approved", "scheduled"),
+        "cancelled",
+        ("chair",),
+        (*VOTED, "reason_given"),
+        item_kind="ratification",
+    ),
+    Rule("not_ratify", ("live",), "live", ("chair",), (*VOTED, "reason_given"), item_kind="ratification"),
+    # The board's review of a live deployment: continue it to a new review
+    # date, or order the camera's removal.
+    Rule(
+        "continue_at_review",
+        ("live",),
+        "live",
+        ("chair",),
+        (*VOTED, "review_recorded"),
+        item_kind="review",
+    ),
+    Rule("end_at_review", ("live",), "live", ("chair",), (*VOTED, "reason_given"), item_kind="review"),
     Rule("record_evaluation", ("ended",), "closed", ("coordinator",), ("evaluation_recorded",)),
 )
 
@@ -201,6 +272,7 @@ RULES = (
 class Outcome:
     dest: str
     guards: tuple[str, ...]
+    item_kind: str | None = None
 
 
 def _expand() -> dict[tuple[str, str, str], Outcome]:
@@ -210,7 +282,7 @@ def _expand() -> dict[tuple[str, str, str], Outcome]:
             for actor in rule.actors:
                 key = (state, rule.trigger, actor)
                 assert key not in table, f"the oracle lists {key} twice"
-                table[key] = Outcome(rule.dest, rule.guards)
+                table[key] = Outcome(rule.dest, rule.guards, rule.item_kind)
     return table
 
 

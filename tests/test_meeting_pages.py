@@ -15,14 +15,15 @@ TODAY = date.today()
 
 def test_the_coordinator_plans_a_meeting_with_its_cut_off(app, client, login_as):
     login_as("coordinator")
-    day = date(TODAY.year + 1, 3, 3)
+    # Wednesday 5 March 2031, worked by hand: ten working days before is
+    # Wednesday 19 February; five clear working days (26, 27, 28 February,
+    # 3 and 4 March) leave Tuesday 25 February for publication.
+    day = date(2031, 3, 5)
     response = client.post("/meetings", data=MultiDict([*date_fields("meets_on", day), ("quorum", "4")]))
     meeting = db.session.scalar(sa.select(Meeting))
     assert response.headers["Location"].endswith(f"/meetings/{meeting.id}")
-    assert (meeting.meets_on, meeting.quorum, meeting.status) == (day, 4, "planned")
-    # Ten working days before, and five clear days before.
-    assert meeting.cutoff_on.weekday() < 5 and (day - meeting.cutoff_on).days >= 14
-    assert meeting.publish_on == day - timedelta(days=6)
+    assert (meeting.meets_on, meeting.quorum, meeting.status, meeting.kind) == (day, 4, "planned", "extraordinary")
+    assert (meeting.cutoff_on, meeting.publish_on) == (date(2031, 2, 19), date(2031, 2, 25))
     again = client.post("/meetings", data=MultiDict([*date_fields("meets_on", day), ("quorum", "3")]))
     assert error_summary(again) == {"meets_on": "There is already a meeting on that date"}
 
@@ -43,7 +44,7 @@ def test_a_meeting_in_the_past_or_without_a_quorum_is_refused(app, client, login
 def test_the_chair_runs_a_meeting_and_approves_an_item(app, client, login_as):
     chair = factories.user("board", "chair", name="Chair")
     members = [chair, factories.user("board"), factories.user("board")]
-    meeting = factories.meeting(TODAY)
+    meeting = factories.meeting(TODAY, status="published")
     mr = factories.move_request(status="on_agenda", title="Canal path burglaries")
     factories.agenda_item(meeting, mr)
     camera = factories.camera(name="Camera 9")
@@ -74,7 +75,8 @@ def test_the_chair_runs_a_meeting_and_approves_an_item(app, client, login_as):
     assert (item.outcome, item.votes_for, item.decided_by_id) == ("approved", 3, chair.id)
     decided = db.session.get(MoveRequest, mr.id)
     assert (decided.status, decided.approved_camera_id) == ("approved", camera.id)
-    assert "Approved: Strong evidence. (for 3, against 0, abstained 0)" in page(
+    assert "Approved: Camera 9 (" in page(client.get(f"/meetings/{meeting.id}")).get_text(" ", strip=True)
+    assert "Strong evidence. (for 3, against 0, abstained 0)" in page(
         client.get(f"/meetings/{meeting.id}")
     ).get_text(" ", strip=True)
 

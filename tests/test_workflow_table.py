@@ -11,16 +11,32 @@ import sqlalchemy as sa
 
 from cctv_requests.extensions import db
 from cctv_requests.models import AgendaItem, Attendance, AuditEvent, Camera, Interest, Meeting, MoveRequest
+from cctv_requests.models.meetings import ITEM_KINDS as MODEL_ITEM_KINDS
+from cctv_requests.models.meetings import MEETING_STATUSES as MODEL_MEETING_STATUSES
 from cctv_requests.workflow import engine
 from cctv_requests.workflow.definition import STATES as DEFINED_STATES
 from cctv_requests.workflow.definition import TRIGGERS as DEFINED_TRIGGERS
 from tests import factories
-from tests.lifecycle_oracle import ACTORS, EXPECTED, FINAL_STATES, STATE_LABELS, STATES, TRIGGERS, expected
+from tests.lifecycle_oracle import (
+    ACTORS,
+    EXPECTED,
+    FINAL_STATES,
+    ITEM_KINDS,
+    MEETING_STATUSES,
+    STATE_LABELS,
+    STATES,
+    TRIGGERS,
+    expected,
+)
 
 TODAY = date(2027, 3, 10)
 START = TODAY + timedelta(days=30)
 END = START + timedelta(weeks=12)
 INSTALLED = TODAY - timedelta(days=10)
+# Four members present, none with an interest: the votes fill every place.
+VOTES = {"votes_for": 3, "votes_against": 0, "votes_abstain": 1}
+# The triggers the board decides at a meeting, with votes on the form.
+AT_MEETING = {trigger for (_, trigger, _), outcome in EXPECTED.items() if outcome.item_kind}
 
 
 @dataclass
@@ -29,6 +45,8 @@ class World:
     now: Meeting  # in session today, four members present
     later: Meeting  # planned, its papers cut-off weeks away
     members: list
+    # The kind of agenda item the trigger under test is decided on.
+    kind: str = "request"
 
 
 @pytest.fixture
@@ -54,7 +72,10 @@ def world(app):
 
 def in_state(w: World, state: str) -> MoveRequest:
     """A request in ``state`` on which every guard holds: urgent with
-    grounds, with a camera of its own so no booking clashes."""
+    grounds, with a camera of its own so no booking clashes. Its open agenda
+    items are on today's meeting: the request itself while on the agenda; the
+    ratification of its approval once approved (so that the board may ratify
+    it or not); and, once the camera is up, a review of the deployment."""
     mr = factories.move_request(
         requester=w.actors["requester"],
         sponsor=w.actors["named_sponsor"],
@@ -65,6 +86,10 @@ def in_state(w: World, state: str) -> MoveRequest:
     )
     if state == "on_agenda":
         factories.agenda_item(w.now, mr)
+    if state in ("approved", "scheduled", "live"):
+        factories.agenda_item(w.now, mr, kind="ratification")
+    if state == "live":
+        factories.agenda_item(w.now, mr, kind="review")
     camera = factories.camera()
     if state in ("approved", "scheduled", "live", "ended", "closed"):
         mr.approved_camera_id = camera.id
@@ -92,7 +117,12 @@ def valid_data(w: World, trigger: str, mr: MoveRequest) -> dict:
         camera_id = factories.camera().id
     by_trigger = {
         "place_on_agenda": {"meeting_id": w.later.id},
-        "approve": {"camera_id": camera_id, "start": START, "end": END, "votes_for": 3, "votes_against": 0},
+        "approve": {
+            "camera_id": camera_id,
+            "start": START,
+            "end": END,
+            "conditions": "Signs in two languages.",
+        },
         "approve_urgently": {"camera_id": camera_id, "start": START, "end": END},
         "schedule_installation": {
             "camera_id": camera_id,
@@ -108,10 +138,29 @@ def valid_data(w: World, trigger: str, mr: MoveRequest) -> dict:
             "review_due": TODAY + timedelta(days=90),
         },
         "continue_deployment": {"review_due": TODAY + timedelta(days=90)},
+        "continue_at_review": {"review_due": TODAY + timedelta(days=90)},
         "end_deployment": {"removed_on": TODAY, "signs_removed": True},
         "record_evaluation": {"incidents_before": 10, "incidents_during": 4, "incidents_after": 6},
     }
-    return {"reason": "Recorded for the table test.", **by_trigger.get(trigger, {})}
+    votes = VOTES if trigger in AT_MEETING else {}
+    return {"reason": "Recorded for the table test.", **votes, **by_trigger.get(trigger, {})}
+
+
+def open_item(mr: MoveRequest, kind: str) -> AgendaItem:
+    return db.session.scalar(
+        sa.select(AgendaItem).where(
+            AgendaItem.move_request_id == mr.id, AgendaItem.kind == kind, AgendaItem.outcome.is_(None)
+        )
+    )
+
+
+def item_at(meeting: Meeting, mr: MoveRequest, kind: str) -> AgendaItem | None:
+    db.session.expire_all()
+    return db.session.scalar(
+        sa.select(AgendaItem).where(
+            AgendaItem.meeting_id == meeting.id, AgendaItem.move_request_id == mr.id, AgendaItem.kind == kind
+        )
+    )
 
 
 def _audit_count(mr: MoveRequest, trigger: str) -> int:
@@ -157,6 +206,12 @@ def test_nothing_leaves_a_final_state_in_the_oracle():
     assert not [key for key in EXPECTED if key[0] in FINAL_STATES]
 
 
+def test_meetings_and_agenda_items_have_the_statuses_and_kinds_of_the_design():
+    assert tuple(MODEL_MEETING_STATUSES) == MEETING_STATUSES
+    assert tuple(MODEL_ITEM_KINDS) == ITEM_KINDS
+    assert {o.item_kind for o in EXPECTED.values()} == {None, *ITEM_KINDS}
+
+
 @pytest.mark.parametrize("state", STATES)
 def test_every_trigger_and_every_kind_of_user_in_each_state(world, state):
     """Allowed exactly when the oracle says so, to the oracle's destination,
@@ -191,6 +246,11 @@ def test_every_trigger_and_every_kind_of_user_in_each_state(world, state):
                 )
             if _audit_count(mr, trigger) != 1:
                 mismatches.append(f"{label}: {_audit_count(mr, trigger)} audit events")
+            if outcome.item_kind:
+                # Decided on the item of its own kind, by the chair who fired it.
+                item = item_at(world.now, mr, outcome.item_kind)
+                if item is None or item.outcome is None or item.decided_by_id != actor.id:
+                    mismatches.append(f"{label}: its {outcome.item_kind} item was not decided")
     assert mismatches == []
 
 
@@ -243,40 +303,87 @@ def _actor_is_sponsor(w, mr, actor, data):
     db.session.commit()
 
 
-def _meeting_not_in_session(w, mr, actor, data):
-    w.now.status = "planned"
+def _votes(**votes):
+    """Only the votes on the form change: four members present may vote."""
+    return _data(**{"votes_for": None, "votes_against": None, "votes_abstain": None, **votes})
+
+
+def _fit_votes(data: dict, voters: int) -> None:
+    """Votes that still add up once fewer members may vote, so that a
+    breaker of the quorum or of the chair's interest breaks nothing else."""
+    if "votes_for" in data:
+        data.update(votes_for=voters, votes_against=0, votes_abstain=0)
+
+
+def _meeting_status(status):
+    def apply(w, mr, actor, data):
+        w.now.status = status
+        db.session.commit()
+
+    return apply
+
+
+def _item_on_a_later_agenda(w, mr, actor, data):
+    """Its item waits for next meeting's agenda, while today's meeting (with
+    the request's other items) is in session."""
+    open_item(mr, w.kind).meeting_id = w.later.id
+    db.session.commit()
+
+
+def _declare(w, mr, *people, note="Neighbour"):
+    item = open_item(mr, w.kind)
+    for person in people:
+        db.session.add(Interest(agenda_item_id=item.id, user_id=person.id, note=note))
     db.session.commit()
 
 
 def _actor_declares_interest(w, mr, actor, data):
-    item = db.session.scalar(sa.select(AgendaItem).where(AgendaItem.move_request_id == mr.id))
-    db.session.add(Interest(agenda_item_id=item.id, user_id=actor.id, note="Lives on the street"))
-    db.session.commit()
+    _declare(w, mr, actor, note="Lives on the street")
+    _fit_votes(data, 3)
 
 
-def _two_members_leave(w, mr, actor, data):
-    db.session.execute(
-        sa.delete(Attendance).where(
-            Attendance.meeting_id == w.now.id, Attendance.user_id.in_([m.id for m in w.members[2:]])
+def _members_leave(count: int, fit: bool):
+    def apply(w, mr, actor, data):
+        leaving = [m.id for m in w.members[len(w.members) - count :]]
+        db.session.execute(
+            sa.delete(Attendance).where(Attendance.meeting_id == w.now.id, Attendance.user_id.in_(leaving))
         )
-    )
-    db.session.commit()
+        db.session.commit()
+        if fit:
+            _fit_votes(data, len(w.members) - count)
+
+    return apply
 
 
 def _two_members_declare_interests(w, mr, actor, data):
-    item = db.session.scalar(sa.select(AgendaItem).where(AgendaItem.move_request_id == mr.id))
-    for member in w.members[2:]:
-        db.session.add(Interest(agenda_item_id=item.id, user_id=member.id, note="Neighbour"))
+    _declare(w, mr, *w.members[2:])
+    _fit_votes(data, 2)
+
+
+def _one_member_declares_an_interest(w, mr, actor, data):
+    """Three may vote, and three are a quorum; the form still counts four."""
+    _declare(w, mr, w.members[3])
+
+
+def _later_meeting(status: str):
+    def apply(w, mr, actor, data):
+        w.later.status = status
+        db.session.commit()
+
+    return apply
+
+
+def _later_meeting_moved_before_today(w, mr, actor, data):
+    w.later.meets_on = TODAY - timedelta(days=5)
+    w.later.cutoff_on = w.later.publish_on = TODAY - timedelta(days=20)
     db.session.commit()
 
 
-def _no_later_meeting(w, mr, actor, data):
-    w.later.status = "closed"
-    db.session.commit()
+def _choose(make):
+    def apply(w, mr, actor, data):
+        data["meeting_id"] = make(w)
 
-
-def _meeting_already_in_session(w, mr, actor, data):
-    data["meeting_id"] = w.now.id
+    return apply
 
 
 def _meeting_cutoff_passed(w, mr, actor, data):
@@ -312,6 +419,18 @@ def _camera_live_elsewhere_since(w, mr, actor, data):
 
 B = Breaker
 STILL_NEEDED = "Answer every question before submitting. Still needed: {}."
+NOT_STARTED = "Select a meeting that has not started."
+DATE_PASSED = "The date of that meeting has passed. Select a meeting still to come."
+NOT_IN_SESSION = "The board can decide this only while its meeting is in session."
+NO_NEXT_MEETING = "There is no later planned meeting. Ask the coordinator to plan one."
+VOTES_OVER = (
+    "The votes add up to {}, but only {} members present may vote on this item. "
+    "Check the votes for, against and abstaining."
+)
+NO_MAJORITY = (
+    "This needs a majority of the votes cast: {} for and {} against. "
+    "Enter the votes, or record a different decision."
+)
 BREAKERS: dict[str, tuple[Breaker, ...]] = {
     "form_complete": (
         B("signage plan missing", _set(signage_plan=""), True, STILL_NEEDED.format("the signage plan")),
@@ -357,8 +476,51 @@ BREAKERS: dict[str, tuple[Breaker, ...]] = {
         B("no reason", _data(reason=""), False, "Enter the reason."),
         B("blank reason", _data(reason="  \n "), False, "Enter the reason."),
     ),
-    "meeting_is_planned": (
-        B("meeting already in session", _meeting_already_in_session, False, "Select a planned meeting."),
+    "meeting_not_started": (
+        B("meeting in session", _choose(lambda w: w.now.id), False, NOT_STARTED),
+        B(
+            "meeting closed",
+            _choose(lambda w: factories.meeting(TODAY - timedelta(days=30), status="closed").id),
+            False,
+            NOT_STARTED,
+        ),
+        B(
+            "minutes approved",
+            _choose(lambda w: factories.meeting(TODAY - timedelta(days=60), status="minutes_approved").id),
+            False,
+            NOT_STARTED,
+        ),
+        B(
+            "meeting cancelled",
+            _choose(lambda w: factories.meeting(TODAY + timedelta(days=40), status="cancelled").id),
+            False,
+            NOT_STARTED,
+        ),
+        B("no meeting chosen", _choose(lambda w: None), False, NOT_STARTED),
+        B("no such meeting", _choose(lambda w: 987654), False, NOT_STARTED),
+    ),
+    "meeting_date_not_passed": (
+        B(
+            "planned meeting dated yesterday",
+            _choose(lambda w: factories.meeting(TODAY - timedelta(days=1)).id),
+            False,
+            DATE_PASSED,
+        ),
+        # Before the published agenda's own refusal, for the coordinator too.
+        B(
+            "published meeting dated yesterday",
+            _choose(lambda w: factories.meeting(TODAY - timedelta(days=1), status="published").id),
+            False,
+            DATE_PASSED,
+        ),
+    ),
+    "agenda_not_published": (
+        B(
+            "agenda published, papers cut-off weeks away",
+            _later_meeting("published"),
+            False,
+            "The agenda for that meeting is published. Only the chair can accept a late item.",
+        ),
     ),
     "papers_cutoff_not_passed": (
         B(
@@ -369,12 +531,10 @@ BREAKERS: dict[str, tuple[Breaker, ...]] = {
         ),
     ),
     "meeting_in_session": (
-        B(
-            "meeting not started",
-            _meeting_not_in_session,
-            True,
-            "The board can decide this only while its meeting is in session.",
-        ),
+        B("meeting planned", _meeting_status("planned"), True, NOT_IN_SESSION),
+        B("agenda published, meeting not opened", _meeting_status("published"), True, NOT_IN_SESSION),
+        B("meeting closed", _meeting_status("closed"), True, NOT_IN_SESSION),
+        B("its item is on next meeting's agenda", _item_on_a_later_agenda, True, NOT_IN_SESSION),
     ),
     "no_interest_declared": (
         B(
@@ -387,7 +547,7 @@ BREAKERS: dict[str, tuple[Breaker, ...]] = {
     "meeting_quorate": (
         B(
             "two of four present",
-            _two_members_leave,
+            _members_leave(2, fit=True),
             True,
             "The meeting is not quorate: 2 present, 3 needed.",
         ),
@@ -398,13 +558,37 @@ BREAKERS: dict[str, tuple[Breaker, ...]] = {
             "The meeting is not quorate: 2 present, 3 needed.",
         ),
     ),
-    "next_meeting_exists": (
+    "votes_add_up": (
         B(
-            "no later meeting",
-            _no_later_meeting,
-            True,
-            "There is no later planned meeting. Ask the coordinator to plan one.",
+            "five votes, four present",
+            _votes(votes_for=3, votes_against=1, votes_abstain=1),
+            False,
+            VOTES_OVER.format(5, 4),
         ),
+        B("five for, the rest blank", _votes(votes_for=5), False, VOTES_OVER.format(5, 4)),
+        B(
+            "one of four present has an interest",
+            _one_member_declares_an_interest,
+            False,
+            VOTES_OVER.format(4, 3),
+        ),
+        B("one of four left", _members_leave(1, fit=False), False, VOTES_OVER.format(4, 3)),
+    ),
+    "majority_for": (
+        B("a tie", _votes(votes_for=2, votes_against=2), False, NO_MAJORITY.format(2, 2)),
+        B(
+            "more against",
+            _votes(votes_for=1, votes_against=2, votes_abstain=1),
+            False,
+            NO_MAJORITY.format(1, 2),
+        ),
+        B("only abstentions", _votes(votes_abstain=4), False, NO_MAJORITY.format(0, 0)),
+        B("no votes entered", _votes(), False, NO_MAJORITY.format(0, 0)),
+    ),
+    "next_meeting_exists": (
+        B("later meeting closed", _later_meeting("closed"), True, NO_NEXT_MEETING),
+        B("later meeting cancelled", _later_meeting("cancelled"), True, NO_NEXT_MEETING),
+        B("only meeting to come is past", _later_meeting_moved_before_today, True, NO_NEXT_MEETING),
     ),
     "period_valid": (
         B(
@@ -568,12 +752,16 @@ def test_every_guard_of_the_oracle_has_a_breaker():
 @pytest.mark.parametrize(("state", "trigger", "actor_name", "breaker"), GUARD_CASES)
 def test_each_guard_broken_alone_refuses_the_action(world, state, trigger, actor_name, breaker):
     actor = world.actors[actor_name]
+    world.kind = expected(state, trigger, actor_name).item_kind or "request"
     mr = in_state(world, state)
     data = valid_data(world, trigger, mr)
     values = breaker.apply(world, mr, actor, data) or {}
     problems = _expect_refused(mr, trigger, actor, data, breaker.label, breaker.message.format(**values))
-    if breaker.hides_button:
-        shown = {t.trigger for t in engine.allowed_actions(actor, mr, today=TODAY)}
-        if trigger in shown:
-            problems.append(f"{breaker.label}: the action is still offered")
+    # A guard on the form's answers cannot be judged before they are given:
+    # the action is offered and refused when sent. Any other hides it.
+    shown = {t.trigger for t in engine.allowed_actions(actor, mr, today=TODAY)}
+    if breaker.hides_button and trigger in shown:
+        problems.append(f"{breaker.label}: the action is still offered")
+    if not breaker.hides_button and trigger not in shown:
+        problems.append(f"{breaker.label}: the action is hidden before the form is sent")
     assert problems == []

@@ -21,7 +21,7 @@ bp = Blueprint("main", __name__)
 def dashboard():
     today = date.today()
     meetings = (
-        with_item_counts(Meeting.status != "closed", limit=3)
+        with_item_counts(Meeting.status.in_(("planned", "published", "in_session")), limit=3)
         if current_user.has_role("coordinator", "board", "chair")
         else []
     )

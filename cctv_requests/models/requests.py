@@ -98,6 +98,7 @@ class MoveRequest(db.Model):
     approved_start: Mapped[date | None]
     approved_end: Mapped[date | None]
     chair_action: Mapped[bool] = mapped_column(default=False)
+    conditions: Mapped[str] = mapped_column(sa.Text, default="")
 
     # Set when the installation is booked and carried out.
     installation_date: Mapped[date | None]
@@ -106,6 +107,9 @@ class MoveRequest(db.Model):
     installed_on: Mapped[date | None]
     review_due: Mapped[date | None]
     removed_on: Mapped[date | None]
+    # Set when the board orders a live camera down (a chair's action not
+    # ratified, or a review that ends it); the coordinator then removes it.
+    removal_due: Mapped[date | None]
 
     # Evaluation.
     incidents_before: Mapped[int | None]

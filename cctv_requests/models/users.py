@@ -40,6 +40,8 @@ class User(UserMixin, db.Model):
     # ends every session the user has (logout, password change, deactivation).
     session_token: Mapped[str] = mapped_column(sa.String(64), unique=True, default=new_session_token)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The secret in the user's calendar feed URL; reset by the user.
+    calendar_token: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
 
     role_rows: Mapped[list["UserRole"]] = relationship(
         lazy="selectin", cascade="all, delete-orphan", back_populates="user"

@@ -94,12 +94,29 @@ class ReasonForm(ActionForm):
     refusal_field = "reason"
 
 
-class DecisionReasonForm(ReasonForm):
-    """Reject, defer or return at a meeting: reasons and votes."""
-
+class _VotesForm(ActionForm):
     votes_for = _votes("Votes for")
     votes_against = _votes("Votes against")
     votes_abstain = _votes("Abstentions")
+
+
+class DecisionReasonForm(_VotesForm):
+    """Reject, defer, return, end a deployment or do not ratify, at a
+    meeting: votes and reasons."""
+
+    reason = _reason()
+    refusal_field = "reason"
+
+
+class RatifyForm(_VotesForm):
+    reason = _reason("Reasons for the decision", required=False)
+    refusal_field = "votes_for"
+
+
+class BoardReviewForm(_VotesForm):
+    reason = _reason("Findings of the review", message="Enter the findings of the review")
+    review_due = _date("Next review due", "Enter the next review date")
+    refusal_field = "review_due"
 
 
 class PlaceOnAgendaForm(ActionForm):
@@ -139,6 +156,11 @@ class ApproveForm(_BookingForm):
     votes_for = _votes("Votes for")
     votes_against = _votes("Votes against")
     votes_abstain = _votes("Abstentions")
+    conditions = _reason(
+        "Conditions",
+        hint="Leave blank if there are none. For example: mask the windows of numbers 2 to 8",
+        required=False,
+    )
     reason = _reason("Reasons for the decision", required=False)
 
 
@@ -224,6 +246,10 @@ ACTION_FORMS = {
     "continue_deployment": ReviewForm,
     "end_deployment": RemovalForm,
     "cancel": ReasonForm,
+    "continue_at_review": BoardReviewForm,
+    "end_at_review": DecisionReasonForm,
+    "ratify": RatifyForm,
+    "not_ratify": DecisionReasonForm,
     "record_evaluation": EvaluationForm,
 }
 

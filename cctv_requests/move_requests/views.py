@@ -10,7 +10,7 @@ from .. import audit
 from ..access import RESTRICTED_ROLES, deny, roles_required, site_precision
 from ..extensions import db
 from ..models import AuditEvent, Meeting, MoveRequest
-from ..services import availability
+from ..services import agendas, availability
 from ..services.requests import (
     REASSIGNABLE,
     create_request,
@@ -274,7 +274,17 @@ def act(request_id: int, action: str):
             # The page was out of date: someone else acted first (INT-2).
             flash(engine.CONFLICT_MESSAGE, "info")
             return redirect(url_for(".show", request_id=move_request.id))
-        deny()
+        reason = engine.unavailable_reason(current_user, move_request, trigger)
+        if reason is None:
+            # Never theirs to do: refused and audited (SEC-13).
+            deny()
+        return render_template(
+            "move_requests/unavailable.html",
+            move_request=move_request,
+            reason=reason,
+            meeting_id=request.args.get("meeting", type=int),
+            title=f"This cannot be done now: {move_request.reference}",
+        ), 409
     form = _action_form(trigger, move_request, transition.at_meeting)
     if form.validate_on_submit():
         data = form.engine_data()
@@ -293,6 +303,9 @@ def act(request_id: int, action: str):
             form.add_refusal(refusal.message)
         else:
             flash(_done_message(trigger, move_request), "success")
+            if trigger == "endorse":
+                # Straight onto the next agenda whose papers are still open.
+                agendas.build(date.today())
             if transition.at_meeting and request.args.get("meeting", type=int):
                 return redirect(url_for("meetings.show", meeting_id=request.args.get("meeting", type=int)))
             return redirect(url_for(".show", request_id=request_id))
@@ -304,9 +317,22 @@ def act(request_id: int, action: str):
         move_request=move_request,
         transition=transition,
         precision=precision,
-        clashes_by_camera=availability.bookings() if "camera_id" in form else {},
+        board=availability.camera_board() if "camera_id" in form else [],
+        period=_asked_period(form, move_request),
         title=f"{transition.label}: {move_request.reference}",
     )
+
+
+def _asked_period(form, move_request: MoveRequest):
+    """The period the decision support judges the cameras against: the one
+    on the form, else the one the request asks for."""
+    start = getattr(form, "start", None)
+    end = getattr(form, "end", None)
+    if start is not None and end is not None and start.data and end.data and end.data >= start.data:
+        return start.data, end.data
+    if move_request.approved_start and move_request.approved_end:
+        return move_request.approved_start, move_request.approved_end
+    return availability.wanted_period(move_request)
 
 
 DONE = {
@@ -325,6 +351,10 @@ DONE = {
     "continue_deployment": "Review of {ref} recorded.",
     "end_deployment": "Removal of the camera for {ref} recorded.",
     "cancel": "{ref} has been cancelled.",
+    "continue_at_review": "The board continued the deployment for {ref}.",
+    "end_at_review": "The board decided the camera for {ref} is to be removed. The CSP team will record its removal.",
+    "ratify": "The chair's action on {ref} has been ratified.",
+    "not_ratify": "The chair's action on {ref} was not ratified.",
     "record_evaluation": "Evaluation of {ref} recorded. The request is closed.",
 }
 

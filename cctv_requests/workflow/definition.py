@@ -38,13 +38,19 @@ STATE_LIST = (
 STATES = {s.name: s for s in STATE_LIST}
 
 # Who may fire a trigger. "requester" and "named_sponsor" are relations to the
-# request; the others are roles.
+# request; "system" is the service itself, building agendas; the others are
+# roles.
 ACTORS = {
     "requester": "the requester",
     "named_sponsor": "the named sponsor",
     "coordinator": "the CSP coordinator",
     "chair": "the board chair",
+    "system": "the service, automatically",
 }
+
+# The guards every board decision at a meeting shares (DESIGN.md section 6).
+AT_MEETING = ("meeting_in_session", "no_interest_declared")
+DECIDING = (*AT_MEETING, "meeting_quorate", "votes_add_up")
 
 
 @dataclass(frozen=True)
@@ -55,8 +61,10 @@ class Transition:
     actors: tuple[str, ...]
     label: str
     guards: tuple[str, ...] = ()
-    # Board decisions are recorded against the request's open agenda item.
+    # Board decisions are recorded against the request's open agenda item
+    # of ``item_kind``.
     at_meeting: bool = False
+    item_kind: str = "request"
     # The form asks for a reason and the reason_given guard checks it.
     needs_reason: bool = False
     # Shown as a warning button: it ends or reverses the request.
@@ -96,7 +104,7 @@ TRANSITIONS = (
         "returned",
         ("chair",),
         "Return for changes",
-        guards=("meeting_in_session", "no_interest_declared", "reason_given"),
+        guards=(*AT_MEETING, "votes_add_up", "reason_given"),
         at_meeting=True,
         needs_reason=True,
     ),
@@ -124,7 +132,7 @@ TRANSITIONS = (
         "place_on_agenda",
         ("endorsed",),
         "on_agenda",
-        ("coordinator", "chair"),
+        ("coordinator", "chair", "system"),
         "Place on an agenda",
         guards=("meeting_accepts_items",),
     ),
@@ -134,7 +142,7 @@ TRANSITIONS = (
         "on_agenda",
         ("chair",),
         "Defer to next meeting",
-        guards=("meeting_in_session", "no_interest_declared", "next_meeting_exists", "reason_given"),
+        guards=(*AT_MEETING, "votes_add_up", "next_meeting_exists", "reason_given"),
         at_meeting=True,
         needs_reason=True,
     ),
@@ -144,13 +152,7 @@ TRANSITIONS = (
         "approved",
         ("chair",),
         "Approve",
-        guards=(
-            "meeting_in_session",
-            "no_interest_declared",
-            "meeting_quorate",
-            "period_valid",
-            "camera_available",
-        ),
+        guards=(*DECIDING, "majority_for", "period_valid", "camera_available"),
         at_meeting=True,
     ),
     Transition(
@@ -159,7 +161,7 @@ TRANSITIONS = (
         "rejected",
         ("chair",),
         "Reject",
-        guards=("meeting_in_session", "no_interest_declared", "meeting_quorate", "reason_given"),
+        guards=(*DECIDING, "reason_given"),
         at_meeting=True,
         needs_reason=True,
         warning=True,
@@ -206,6 +208,31 @@ TRANSITIONS = (
         "Record a review",
         guards=("review_recorded",),
     ),
+    # The board's review of a live deployment, as an agenda item: continue it
+    # with a new review date, or end it, which sets a removal due that the
+    # coordinator carries out with end_deployment (DESIGN.md section 4).
+    Transition(
+        "continue_at_review",
+        ("live",),
+        "live",
+        ("chair",),
+        "Continue the deployment",
+        guards=(*DECIDING, "review_recorded"),
+        at_meeting=True,
+        item_kind="review",
+    ),
+    Transition(
+        "end_at_review",
+        ("live",),
+        "live",
+        ("chair",),
+        "End the deployment",
+        guards=(*DECIDING, "reason_given"),
+        at_meeting=True,
+        item_kind="review",
+        needs_reason=True,
+        warning=True,
+    ),
     Transition(
         "end_deployment",
         ("live",),
@@ -221,6 +248,45 @@ TRANSITIONS = (
         ("coordinator", "chair"),
         "Cancel",
         guards=("reason_given",),
+        needs_reason=True,
+        warning=True,
+    ),
+    # The board ratifies a chair's action, or does not: then the request is
+    # cancelled, or, if the camera is already up, its removal falls due.
+    *(
+        Transition(
+            "ratify",
+            (state,),
+            state,
+            ("chair",),
+            "Ratify the chair's action",
+            guards=(*DECIDING, "majority_for"),
+            at_meeting=True,
+            item_kind="ratification",
+        )
+        for state in ("approved", "scheduled", "live")
+    ),
+    Transition(
+        "not_ratify",
+        ("approved", "scheduled"),
+        "cancelled",
+        ("chair",),
+        "Do not ratify",
+        guards=(*DECIDING, "reason_given"),
+        at_meeting=True,
+        item_kind="ratification",
+        needs_reason=True,
+        warning=True,
+    ),
+    Transition(
+        "not_ratify",
+        ("live",),
+        "live",
+        ("chair",),
+        "Do not ratify",
+        guards=(*DECIDING, "reason_given"),
+        at_meeting=True,
+        item_kind="ratification",
         needs_reason=True,
         warning=True,
     ),

@@ -8,7 +8,7 @@ from collections.abc import Callable
 import sqlalchemy as sa
 
 from ..extensions import db
-from ..models import AgendaItem, Deployment, Meeting
+from ..models import AgendaItem, Camera, Deployment, Meeting
 from ..models.base import utcnow
 from .guards import Context
 
@@ -24,15 +24,39 @@ class EffectTools:
         self.end_request = end_request
 
 
+def _day(value) -> str:
+    return f"{value:%-d %B %Y}"
+
+
+def _terms(ctx: Context, outcome: str) -> str:
+    """The decision in words, as the minutes keep it."""
+    mr = ctx.move_request
+    if outcome in ("approved", "chair_action"):
+        camera = db.session.get(Camera, ctx.value("camera_id"))
+        return f"{camera.label}, {_day(ctx.value('start'))} to {_day(ctx.value('end'))}"
+    if outcome == "ratified":
+        camera = db.session.get(Camera, mr.approved_camera_id)
+        return f"{camera.label}, {_day(mr.approved_start)} to {_day(mr.approved_end)}"
+    if outcome == "continued":
+        return f"Next review {_day(ctx.value('review_due'))}"
+    if outcome == "removal_ordered" or (outcome == "not_ratified" and mr.installed_on is not None):
+        return f"Camera to be removed; removal due from {_day(ctx.today)}"
+    if outcome == "not_ratified":
+        return "Request cancelled"
+    return ""
+
+
 def _decide_item(ctx: Context, tools: EffectTools, outcome: str) -> None:
     item = tools.open_item
     if item is None:
         return
+    item.terms = _terms(ctx, outcome)
     item.outcome = outcome
     item.reasons = (ctx.value("reason") or "").strip()
     item.votes_for = ctx.value("votes_for")
     item.votes_against = ctx.value("votes_against")
     item.votes_abstain = ctx.value("votes_abstain")
+    item.conditions = (ctx.value("conditions") or "").strip()
     item.decided_at = utcnow()
     item.decided_by_id = ctx.actor_id
 
@@ -80,6 +104,7 @@ def _defer(ctx, tools):
             meeting_id=ctx.facts.next_meeting_id,
             move_request_id=ctx.move_request.id,
             kind="request",
+            carried_from_id=tools.open_item.id if tools.open_item is not None else None,
         )
     )
 
@@ -94,6 +119,7 @@ def _set_booking(ctx) -> None:
 
 def _approve(ctx, tools):
     _set_booking(ctx)
+    ctx.move_request.conditions = (ctx.value("conditions") or "").strip()
     _decide_item(ctx, tools, "approved")
 
 
@@ -159,8 +185,19 @@ def _continue(ctx, tools):
     ctx.move_request.review_due = ctx.value("review_due")
 
 
+def _close_open_items(ctx, outcome: str, reason: str) -> None:
+    db.session.execute(
+        sa.update(AgendaItem)
+        .where(AgendaItem.move_request_id == ctx.move_request.id, AgendaItem.outcome.is_(None))
+        .values(outcome=outcome, reasons=reason, decided_at=utcnow(), decided_by_id=ctx.actor_id)
+    )
+
+
 def _end(ctx, tools):
     mr = ctx.move_request
+    # A review or ratification still waiting for the board has nothing left
+    # to decide once the camera is down.
+    _close_open_items(ctx, "not_needed", "The camera was removed before the board met.")
     mr.removed_on = ctx.value("removed_on")
     deployment = db.session.scalar(
         sa.select(Deployment).where(Deployment.move_request_id == mr.id, Deployment.removed_on.is_(None))
@@ -173,16 +210,39 @@ def _end(ctx, tools):
 def _cancel(ctx, tools):
     _keep_reason(ctx)
     # Nothing is left for the board to ratify.
-    db.session.execute(
-        sa.update(AgendaItem)
-        .where(AgendaItem.move_request_id == ctx.move_request.id, AgendaItem.outcome.is_(None))
-        .values(
-            outcome="cancelled",
-            reasons=ctx.value("reason").strip(),
-            decided_at=utcnow(),
-            decided_by_id=ctx.actor_id,
-        )
-    )
+    _close_open_items(ctx, "cancelled", ctx.value("reason").strip())
+
+
+def _board_review_continue(ctx, tools):
+    ctx.move_request.review_due = ctx.value("review_due")
+    _decide_item(ctx, tools, "continued")
+
+
+def _order_removal(ctx, tools, outcome: str) -> None:
+    """The board wants a live camera down: the coordinator carries it out
+    with end_deployment (DESIGN.md section 4)."""
+    _keep_reason(ctx)
+    ctx.move_request.removal_due = ctx.today
+    _decide_item(ctx, tools, outcome)
+
+
+def _board_review_end(ctx, tools):
+    _order_removal(ctx, tools, "removal_ordered")
+
+
+def _ratify(ctx, tools):
+    _decide_item(ctx, tools, "ratified")
+
+
+def _not_ratify(ctx, tools):
+    if ctx.move_request.installed_on is not None:
+        # The camera is up: it comes down rather than the request ending.
+        _order_removal(ctx, tools, "not_ratified")
+        return
+    _decide_item(ctx, tools, "not_ratified")
+    db.session.flush()
+    _cancel(ctx, tools)
+    ctx.move_request.decided_at = utcnow()
 
 
 def _evaluate(ctx, tools):
@@ -208,5 +268,9 @@ EFFECTS: dict[str, Effect] = {
     "continue_deployment": _continue,
     "end_deployment": _end,
     "cancel": _cancel,
+    "continue_at_review": _board_review_continue,
+    "end_at_review": _board_review_end,
+    "ratify": _ratify,
+    "not_ratify": _not_ratify,
     "record_evaluation": _evaluate,
 }

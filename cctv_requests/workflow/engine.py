@@ -8,6 +8,7 @@ fire, for the buttons on a page.
 """
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date
 from functools import partial
 from typing import Any
@@ -42,6 +43,18 @@ class Refused(WorkflowError):
 
 class Conflict(WorkflowError):
     """Another change reached the request first."""
+
+
+class SystemActor:
+    """The service itself, when it builds agendas: no user, and the one
+    role, "system", that only automatic placing accepts."""
+
+    id = None
+    roles = frozenset({"system"})
+    is_authenticated = False
+
+
+SYSTEM = SystemActor()
 
 
 class _Subject:
@@ -96,12 +109,12 @@ def _machine(state: str) -> _Subject:
     return subject
 
 
-def _open_item(move_request: MoveRequest) -> AgendaItem | None:
+def _open_item(move_request: MoveRequest, kind: str = "request") -> AgendaItem | None:
     return db.session.scalar(
         sa.select(AgendaItem)
         .where(
             AgendaItem.move_request_id == move_request.id,
-            AgendaItem.kind == "request",
+            AgendaItem.kind == kind,
             AgendaItem.outcome.is_(None),
         )
         .order_by(AgendaItem.id.desc())
@@ -109,10 +122,22 @@ def _open_item(move_request: MoveRequest) -> AgendaItem | None:
     )
 
 
-def _next_meeting_after(day: date) -> int | None:
+def _item_for(t: Transition, move_request: MoveRequest) -> AgendaItem | None:
+    """The agenda item a transition decides: its own kind at a meeting; the
+    request's open item for anything else that ends its time on an agenda."""
+    if t.at_meeting:
+        return _open_item(move_request, t.item_kind)
+    if move_request.status == "on_agenda":
+        return _open_item(move_request)
+    return None
+
+
+def next_meeting_after(day: date) -> int | None:
+    """The first meeting after ``day`` that has not started: where deferred,
+    unreached and ratification items go."""
     return db.session.scalar(
         sa.select(Meeting.id)
-        .where(Meeting.status == "planned", Meeting.meets_on > day)
+        .where(Meeting.status.in_(("planned", "published")), Meeting.meets_on > day)
         .order_by(Meeting.meets_on)
         .limit(1)
     )
@@ -127,6 +152,7 @@ def _load_facts(
         if meeting is not None:
             facts["chosen_meeting_status"] = meeting.status
             facts["chosen_meeting_cutoff"] = meeting.cutoff_on
+            facts["chosen_meeting_date"] = meeting.meets_on
     if item is not None and t.at_meeting:
         meeting = item.meeting
         facts["item_meeting_status"] = meeting.status
@@ -145,7 +171,7 @@ def _load_facts(
         # A deferred item goes to the meeting after its own; a chair's action
         # to the first meeting still to come.
         after = item.meeting.meets_on if item is not None and t.trigger == "defer" else today
-        facts["next_meeting_id"] = _next_meeting_after(after)
+        facts["next_meeting_id"] = next_meeting_after(after)
     if "installation_ready" in t.guards:
         # The camera may go up here from the day it came down from its last
         # site, or, while it is still up there, from the day it went up.
@@ -193,11 +219,10 @@ def allowed_actions(actor, move_request: MoveRequest, *, today: date | None = No
     candidates = [t for t in TRANSITIONS if move_request.status in t.sources]
     if not candidates:
         return []
-    item = _open_item(move_request) if move_request.status == "on_agenda" else None
     subject = _machine(move_request.status)
     allowed = []
     for t in candidates:
-        ctx = _context(move_request, actor, None, today, item, t)
+        ctx = _context(move_request, actor, None, today, _item_for(t, move_request), t)
         if getattr(subject, f"may_{t.trigger}")(ctx=ctx):
             allowed.append(t)
     return allowed
@@ -226,7 +251,7 @@ def fire(
         raise Refused(
             f"This request is {STATES[move_request.status].label.lower()}, so that cannot be done now."
         )
-    item = _open_item(move_request) if move_request.status == "on_agenda" else None
+    item = _item_for(t, move_request)
     ctx = _context(move_request, actor, data, today, item, t)
     problems = refusals(t, ctx)
     if problems:
@@ -330,3 +355,76 @@ def _end_by_move(actor, request_id: int, removed_on: date, moved_for: str) -> No
         dest="ended",
         reason=f"Camera moved to the site of {moved_for}.",
     )
+
+
+def unavailable_reason(actor, move_request: MoveRequest, trigger: str, *, today: date | None = None) -> str | None:
+    """Why ``actor`` cannot fire ``trigger`` on ``move_request`` now, when it
+    is something they could do to it at some stage; None when they never
+    could (that is a 403, not an explanation)."""
+    today = today or date.today()
+    bare = Context(move_request=move_request, actor_id=actor.id, actor_roles=actor.roles, today=today)
+    if not any(_actor_allowed(t, bare) for t in TRANSITIONS if t.trigger == trigger):
+        return None
+    t = transition_for(trigger, move_request.status)
+    if t is None or not _actor_allowed(t, bare):
+        return f"This request is now {STATES[move_request.status].label.lower()}, so that cannot be done."
+    problems = refusals(t, _context(move_request, actor, None, today, _item_for(t, move_request), t))
+    return problems[0] if problems else None
+
+
+@dataclass(frozen=True)
+class ItemChoices:
+    """The decisions a user may record on one agenda item now, and why the
+    others cannot be recorded."""
+
+    allowed: tuple[Transition, ...]
+    blocked: tuple[str, ...]
+
+
+def meeting_choices(
+    actor,
+    meeting: Meeting,
+    items: list[AgendaItem],
+    *,
+    present_ids: set[int],
+    next_meeting_id: int | None,
+    today: date | None = None,
+) -> dict[int, ItemChoices]:
+    """``allowed_actions`` for every undecided item of a meeting at once,
+    from facts the page has already read: no query per item (STYLE.md)."""
+    today = today or date.today()
+    choices = {}
+    for item in items:
+        if item.outcome is not None:
+            continue
+        mr = item.move_request
+        candidates = [
+            t for t in TRANSITIONS if t.at_meeting and t.item_kind == item.kind and mr.status in t.sources
+        ]
+        bare = Context(move_request=mr, actor_id=actor.id, actor_roles=actor.roles, today=today)
+        if not any(_actor_allowed(t, bare) for t in TRANSITIONS if t.at_meeting):
+            continue
+        if not candidates:
+            label = STATES[mr.status].label.lower()
+            choices[item.id] = ItemChoices((), (f"The request has moved on: it is {label}.",))
+            continue
+        interested = {i.user_id for i in item.interests}
+        facts = Facts(
+            item_meeting_status=meeting.status,
+            quorum=meeting.quorum,
+            present_count=len(present_ids - interested),
+            actor_declared_interest=actor.id in interested,
+            next_meeting_id=next_meeting_id,
+        )
+        allowed, blocked = [], []
+        for t in candidates:
+            ctx = Context(
+                move_request=mr, actor_id=actor.id, actor_roles=actor.roles, today=today, facts=facts
+            )
+            problems = refusals(t, ctx)
+            if problems:
+                blocked += [p for p in problems if p not in blocked]
+            else:
+                allowed.append(t)
+        choices[item.id] = ItemChoices(tuple(allowed), tuple(blocked))
+    return choices

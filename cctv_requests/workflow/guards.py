@@ -21,8 +21,11 @@ class Facts:
     # The meeting chosen for place_on_agenda.
     chosen_meeting_status: str | None = None
     chosen_meeting_cutoff: date | None = None
+    chosen_meeting_date: date | None = None
     # The meeting of the request's open agenda item.
     item_meeting_status: str | None = None
+    # Members present who have not declared an interest in the item: they
+    # alone count towards its quorum and may vote on it.
     present_count: int = 0
     quorum: int = 0
     actor_declared_interest: bool = False
@@ -129,11 +132,19 @@ def reason_given(ctx: Context) -> str | None:
 
 
 def meeting_accepts_items(ctx: Context) -> str | None:
+    """A planned meeting still to come takes items until its papers cut-off;
+    after that, and once its agenda is published (frozen), only the chair can
+    accept a late item (DESIGN.md section 6)."""
     facts = ctx.facts
-    if facts.chosen_meeting_status != "planned":
-        return "Select a planned meeting."
+    chair = "chair" in ctx.actor_roles
+    if facts.chosen_meeting_status not in ("planned", "published"):
+        return "Select a meeting that has not started."
+    if facts.chosen_meeting_date is not None and facts.chosen_meeting_date < ctx.today:
+        return "The date of that meeting has passed. Select a meeting still to come."
+    if facts.chosen_meeting_status == "published" and not chair:
+        return "The agenda for that meeting is published. Only the chair can accept a late item."
     late = facts.chosen_meeting_cutoff is not None and facts.chosen_meeting_cutoff < ctx.today
-    if late and "chair" not in ctx.actor_roles:
+    if late and not chair:
         return "The papers cut-off for that meeting has passed. Only the chair can accept a late item."
     return None
 
@@ -153,6 +164,34 @@ def meeting_quorate(ctx: Context) -> str | None:
 def no_interest_declared(ctx: Context) -> str | None:
     if ctx.facts.actor_declared_interest:
         return "You have declared an interest in this item, so you take no part in its decision."
+    return None
+
+
+def _votes(ctx: Context) -> tuple[int, int, int]:
+    return tuple(ctx.value(key) or 0 for key in ("votes_for", "votes_against", "votes_abstain"))
+
+
+def votes_add_up(ctx: Context) -> str | None:
+    """Votes for, against and abstaining add up to no more than the members
+    present without an interest in the item (DESIGN.md section 6)."""
+    total = sum(_votes(ctx))
+    if total > ctx.facts.present_count:
+        return (
+            f"The votes add up to {total}, but only {ctx.facts.present_count} members present "
+            "may vote on this item. Check the votes for, against and abstaining."
+        )
+    return None
+
+
+def majority_for(ctx: Context) -> str | None:
+    """An approval needs a majority of the votes cast: more for than against
+    (abstentions are not votes cast)."""
+    votes_for, votes_against, _ = _votes(ctx)
+    if votes_for <= votes_against:
+        return (
+            f"This needs a majority of the votes cast: {votes_for} for and {votes_against} against. "
+            "Enter the votes, or record a different decision."
+        )
     return None
 
 
@@ -279,6 +318,8 @@ GUARDS: dict[str, Guard] = {
     "meeting_in_session": meeting_in_session,
     "meeting_quorate": meeting_quorate,
     "no_interest_declared": no_interest_declared,
+    "votes_add_up": votes_add_up,
+    "majority_for": majority_for,
     "next_meeting_exists": next_meeting_exists,
     "period_valid": period_valid,
     "camera_available": camera_available,
@@ -293,6 +334,8 @@ GUARDS: dict[str, Guard] = {
 DATA_GUARDS = frozenset(
     {
         "reason_given",
+        "votes_add_up",
+        "majority_for",
         "meeting_accepts_items",
         "period_valid",
         "camera_available",
