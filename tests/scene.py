@@ -45,6 +45,16 @@ def build() -> Scene:
     )
     meeting = factories.meeting(today + timedelta(days=30))
     item = factories.agenda_item(meeting, on_agenda)
+    # A meeting held last month, its minutes written.
+    held = factories.meeting(today - timedelta(days=30), status="closed")
+    decided = factories.move_request(
+        requester=users["officer"],
+        sponsor=users["sponsor"],
+        status="rejected",
+        site_obj=factories.site(ward, street=STREET_MARK),
+    )
+    factories.agenda_item(held, decided, outcome="rejected", reasons="INTELSECRET reasons")
+    users["board"].calendar_token = "feed-" + "k" * 40
     camera = factories.camera()
     factories.deployment(camera, factories.site(ward, street=STREET_MARK))
     return Scene(
@@ -55,6 +65,8 @@ def build() -> Scene:
             "on_agenda": on_agenda.id,
             "meeting": meeting.id,
             "item": item.id,
+            "held": held.id,
+            "feed_key": users["board"].calendar_token,
             "camera": camera.id,
         },
     )

@@ -65,7 +65,13 @@ def test_two_approvals_of_one_camera_at_once_give_one_booking(app):
         mr = factories.move_request(status="on_agenda")
         factories.agenda_item(meeting, mr)
         requests.append(mr.id)
-    data = {"camera_id": camera.id, "start": today + timedelta(days=5), "end": today + timedelta(days=60)}
+    data = {
+        "camera_id": camera.id,
+        "start": today + timedelta(days=5),
+        "end": today + timedelta(days=60),
+        "votes_for": 3,
+        "votes_against": 0,
+    }
     barrier = threading.Barrier(2)
     outcomes = []
 

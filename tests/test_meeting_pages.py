@@ -22,7 +22,12 @@ def test_the_coordinator_plans_a_meeting_with_its_cut_off(app, client, login_as)
     response = client.post("/meetings", data=MultiDict([*date_fields("meets_on", day), ("quorum", "4")]))
     meeting = db.session.scalar(sa.select(Meeting))
     assert response.headers["Location"].endswith(f"/meetings/{meeting.id}")
-    assert (meeting.meets_on, meeting.quorum, meeting.status, meeting.kind) == (day, 4, "planned", "extraordinary")
+    assert (meeting.meets_on, meeting.quorum, meeting.status, meeting.kind) == (
+        day,
+        4,
+        "planned",
+        "extraordinary",
+    )
     assert (meeting.cutoff_on, meeting.publish_on) == (date(2031, 2, 19), date(2031, 2, 25))
     again = client.post("/meetings", data=MultiDict([*date_fields("meets_on", day), ("quorum", "3")]))
     assert error_summary(again) == {"meets_on": "There is already a meeting on that date"}

@@ -38,12 +38,10 @@ def _papers_context(meeting: Meeting, paper: str) -> dict:
         abort(404)
     items = meetings.agenda(meeting)
     snapshot = meetings.snapshot(meeting)
-    carried = {
-        item.carried_from_id: item
-        for item in items
-        if item.carried_from_id is not None
-    }
-    approver = db.session.get(User, meeting.minutes_approved_by_id) if meeting.minutes_approved_by_id else None
+    carried = {item.carried_from_id: item for item in items if item.carried_from_id is not None}
+    approver = (
+        db.session.get(User, meeting.minutes_approved_by_id) if meeting.minutes_approved_by_id else None
+    )
     return {
         "meeting": meeting,
         "paper": paper,
@@ -170,7 +168,10 @@ def calendar_page():
         )
         return redirect(url_for(".calendar_page"))
     return render_template(
-        "papers/calendar.html", title="Board meetings in your calendar", form=form, feed_url=_feed_url(current_user)
+        "papers/calendar.html",
+        title="Board meetings in your calendar",
+        form=form,
+        feed_url=_feed_url(current_user),
     )
 
 
@@ -181,9 +182,7 @@ def calendar_feed():
     for signing in, so calendar programs can fetch it; it works only while
     its holder is active and on the board."""
     key = request.args.get("key", "")
-    user = (
-        db.session.scalar(sa.select(User).where(User.calendar_token == key)) if len(key) >= 32 else None
-    )
+    user = db.session.scalar(sa.select(User).where(User.calendar_token == key)) if len(key) >= 32 else None
     if user is None or not user.active or not user.has_role(*BOARD):
         abort(404)
     rows = db.session.scalars(sa.select(Meeting).order_by(Meeting.meets_on)).all()

@@ -96,7 +96,9 @@ def plan_year():
         days = ", ".join(f"{m.meets_on:%-d %B %Y}" for m in planned)
         flash(f"{len(planned)} meetings planned for {form.year.data}: {days}.", "success")
     else:
-        flash(f"Nothing to plan: {form.year.data} already has its meetings, or their dates have passed.", "info")
+        flash(
+            f"Nothing to plan: {form.year.data} already has its meetings, or their dates have passed.", "info"
+        )
     return redirect(url_for(".index"))
 
 
@@ -235,7 +237,10 @@ def move(meeting_id: int):
             )
             return _back(meeting)
     return render_template(
-        "meetings/move.html", form=form, meeting=meeting, title=f"Move the meeting of {meeting.meets_on:%-d %B %Y}"
+        "meetings/move.html",
+        form=form,
+        meeting=meeting,
+        title=f"Move the meeting of {meeting.meets_on:%-d %B %Y}",
     )
 
 
@@ -370,7 +375,10 @@ def move_item(meeting_id: int, item_id: int):
         except MeetingRefused as refusal:
             form.meeting_id.errors = [refusal.message]
         else:
-            flash(f"{item.move_request.reference} moved to the meeting of {target.meets_on:%-d %B %Y}.", "success")
+            flash(
+                f"{item.move_request.reference} moved to the meeting of {target.meets_on:%-d %B %Y}.",
+                "success",
+            )
             return _back(meeting)
     return render_template(
         "meetings/move_item.html",

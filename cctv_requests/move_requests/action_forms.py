@@ -138,9 +138,12 @@ class _CameraForm(ActionForm):
     )
     refusal_field = "camera_id"
 
-    def __init__(self, *args, cameras=(), **kwargs):
+    def __init__(self, *args, cameras=(), notes=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.camera_id.choices = [(0, "Select a camera")] + [(c.id, c.label) for c in cameras]
+        notes = notes or {}
+        self.camera_id.choices = [(0, "Select a camera")] + [
+            (c.id, f"{c.label}: {notes[c.id]}" if c.id in notes else c.label) for c in cameras
+        ]
 
 
 class _BookingForm(_CameraForm):

@@ -230,9 +230,22 @@ def _action_form(trigger: str, move_request: MoveRequest, at_meeting: bool):
         )
     if trigger in ("approve", "approve_urgently", "schedule_installation"):
         kwargs["cameras"] = availability.cameras_in_service()
+        kwargs["notes"] = _camera_notes(kwargs["cameras"])
     if request.method == "GET":
         kwargs["data"] = _form_defaults(trigger, move_request)
     return form_class(**kwargs)
+
+
+def _camera_notes(cameras) -> dict[int, str]:
+    """Where each camera is now, beside its name in the choices; the table
+    under the form gives its bookings and when it is free."""
+    deployments = availability.open_deployments()
+    return {
+        c.id: f"now at {deployments[c.id].site.street}, {deployments[c.id].site.ward.name}"
+        if c.id in deployments
+        else "in store"
+        for c in cameras
+    }
 
 
 def _form_defaults(trigger: str, move_request: MoveRequest) -> dict:

@@ -55,7 +55,9 @@ def build(today: date) -> Built:
         ).all()
         for move_request in waiting:
             try:
-                engine.fire(move_request, "place_on_agenda", engine.SYSTEM, {"meeting_id": target.id}, today=today)
+                engine.fire(
+                    move_request, "place_on_agenda", engine.SYSTEM, {"meeting_id": target.id}, today=today
+                )
             except engine.WorkflowError:
                 # Someone acted on it meanwhile; it is theirs now.
                 continue
@@ -114,7 +116,9 @@ def record_not_reached(item: AgendaItem, actor) -> Meeting:
         raise MeetingRefused("This item already has a decision.")
     target = next_meeting(meeting)
     if target is None:
-        raise MeetingRefused("There is no later meeting to carry this item to. Ask the coordinator to plan one.")
+        raise MeetingRefused(
+            "There is no later meeting to carry this item to. Ask the coordinator to plan one."
+        )
     result = db.session.execute(
         sa.update(AgendaItem)
         .where(AgendaItem.id == item.id, AgendaItem.outcome.is_(None))

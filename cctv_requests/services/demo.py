@@ -1,6 +1,7 @@
 """Demo users and sample requests in several states, made through the
 workflow engine so that their histories are real."""
 
+import json
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -10,7 +11,8 @@ from ..auth.passwords import hash_password
 from ..extensions import db
 from ..models import Attendance, Camera, Meeting, MoveRequest, Priority, Site, User, Ward
 from ..workflow import engine
-from .meetings import plan_meeting
+from . import agendas
+from .meetings import camera_positions, plan_meeting
 
 DEMO_USERS = (
     ("officer@example.org", "Olivia Officer", "Hertfordshire Constabulary", ("officer",)),
@@ -188,6 +190,7 @@ def create_sample_requests(users: dict[str, User], today: date) -> int:
         reason="Clear evidence; the spare camera is free.",
     )
     past.status = "closed"
+    past.camera_snapshot = json.dumps(camera_positions(), sort_keys=True)
     db.session.commit()
     fire(
         approved,
@@ -212,4 +215,19 @@ def create_sample_requests(users: dict[str, User], today: date) -> int:
         consents_recorded=True,
         review_due=start + timedelta(weeks=8),
     )
+    # The urgent request goes ahead by chair's action, for the board to
+    # ratify at its next meeting, on a camera nobody has booked.
+    free = db.session.scalar(sa.select(Camera).where(Camera.asset_tag == "RDC-01"))
+    if free is not None and next_meeting is not None:
+        fire(
+            urgent,
+            "approve_urgently",
+            chair,
+            camera_id=free.id,
+            start=today + timedelta(days=7),
+            end=today + timedelta(weeks=9),
+            reason="Police ask for a camera within two weeks; the board next meets after that.",
+        )
+    # Endorsed requests and reviews falling due join the next agenda.
+    agendas.build(today)
     return db.session.scalar(sa.select(sa.func.count()).select_from(MoveRequest))

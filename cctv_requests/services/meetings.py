@@ -32,9 +32,7 @@ class MeetingRefused(Exception):
         self.field = field
 
 
-def plan_meeting(
-    meets_on: date, *, quorum: int | None = None, kind: str = "ordinary", actor=None
-) -> Meeting:
+def plan_meeting(meets_on: date, *, quorum: int | None = None, kind: str = "ordinary", actor=None) -> Meeting:
     """Add a meeting, its cut-off and publication day worked out from the
     rules; the caller commits."""
     rule = calendar.rules()
@@ -409,9 +407,7 @@ def agenda_query(meeting_id: int):
             # chair's actions, then requests oldest first, then reviews.
             sa.case((AgendaItem.position == 0, 1), else_=0),
             AgendaItem.position,
-            sa.case(
-                (AgendaItem.kind == "ratification", 0), (AgendaItem.kind == "request", 1), else_=2
-            ),
+            sa.case((AgendaItem.kind == "ratification", 0), (AgendaItem.kind == "request", 1), else_=2),
             MoveRequest.submitted_at,
             AgendaItem.id,
         )

@@ -357,7 +357,9 @@ def _end_by_move(actor, request_id: int, removed_on: date, moved_for: str) -> No
     )
 
 
-def unavailable_reason(actor, move_request: MoveRequest, trigger: str, *, today: date | None = None) -> str | None:
+def unavailable_reason(
+    actor, move_request: MoveRequest, trigger: str, *, today: date | None = None
+) -> str | None:
     """Why ``actor`` cannot fire ``trigger`` on ``move_request`` now, when it
     is something they could do to it at some stage; None when they never
     could (that is a 403, not an explanation)."""
