@@ -22,7 +22,13 @@ def _local_links(page) -> list[str]:
     paths = []
     for href in hrefs:
         parts = urlsplit(href)
-        if parts.netloc == urlsplit(page.url).netloc and not parts.path.startswith("/static/"):
+        # Downloads (PDF papers, the calendar feed) are not pages: their own tests read them.
+        download = parts.path.endswith((".pdf", ".ics"))
+        if (
+            parts.netloc == urlsplit(page.url).netloc
+            and not parts.path.startswith("/static/")
+            and not download
+        ):
             paths.append(parts.path + (f"?{parts.query}" if parts.query else ""))
     return paths
 

@@ -34,6 +34,14 @@ def approve_data(camera, start=TODAY + timedelta(days=10), weeks=8):
     return {"camera_id": camera.id, "start": start, "end": start + timedelta(weeks=weeks)}
 
 
+# Two of the three members present for, none against: a majority that adds up.
+VOTES = {"votes_for": 2, "votes_against": 0}
+
+
+def vote_to_approve(camera, **kwargs):
+    return {**approve_data(camera, **kwargs), **VOTES}
+
+
 def test_submit_is_refused_until_every_answer_is_given(app):
     mr = factories.move_request(signage_plan="", wanted_start=None)
     assert missing_answers(mr) == ["the wanted start date", "the signage plan"]
@@ -54,11 +62,11 @@ def test_approval_needs_a_quorate_meeting_in_session(board):
     meeting = factories.meeting(TODAY, status="in_session", attendees=board["members"][:2])
     mr = on_agenda(meeting)
     with pytest.raises(engine.Refused, match="not quorate: 2 present, 3 needed"):
-        engine.fire(mr, "approve", board["chair"], approve_data(camera))
+        engine.fire(mr, "approve", board["chair"], vote_to_approve(camera))
     planned = factories.meeting(TODAY + timedelta(days=3), attendees=board["members"])
     other = on_agenda(planned)
     with pytest.raises(engine.Refused, match="only while its meeting is in session"):
-        engine.fire(other, "approve", board["chair"], approve_data(camera))
+        engine.fire(other, "approve", board["chair"], vote_to_approve(camera))
 
 
 def test_a_member_who_declared_an_interest_takes_no_part(board):
@@ -76,13 +84,13 @@ def test_a_camera_booked_for_an_overlapping_period_cannot_be_approved(board):
     camera = factories.camera()
     meeting = factories.meeting(TODAY, status="in_session", attendees=board["members"])
     first, second = on_agenda(meeting), on_agenda(meeting)
-    engine.fire(first, "approve", board["chair"], approve_data(camera))
+    engine.fire(first, "approve", board["chair"], vote_to_approve(camera))
     with pytest.raises(
         engine.Refused, match=f"already booked for an overlapping period by {first.reference}"
     ):
-        engine.fire(second, "approve", board["chair"], approve_data(camera, start=TODAY + timedelta(days=20)))
+        engine.fire(second, "approve", board["chair"], vote_to_approve(camera, start=TODAY + timedelta(days=20)))
     # The same camera after the first booking ends is free.
-    engine.fire(second, "approve", board["chair"], approve_data(camera, start=TODAY + timedelta(weeks=12)))
+    engine.fire(second, "approve", board["chair"], vote_to_approve(camera, start=TODAY + timedelta(weeks=12)))
     assert db.session.get(MoveRequest, second.id).status == "approved"
 
 
@@ -90,7 +98,7 @@ def test_a_faulty_camera_cannot_be_approved(board):
     camera = factories.camera(service_status="faulty")
     meeting = factories.meeting(TODAY, status="in_session", attendees=board["members"])
     with pytest.raises(engine.Refused, match="not in service"):
-        engine.fire(on_agenda(meeting), "approve", board["chair"], approve_data(camera))
+        engine.fire(on_agenda(meeting), "approve", board["chair"], vote_to_approve(camera))
 
 
 def test_only_the_chair_may_place_an_item_after_the_cut_off(app):
@@ -219,7 +227,7 @@ def test_a_member_with_an_interest_does_not_count_towards_the_quorum(board):
     db.session.add(Interest(agenda_item_id=item.id, user_id=board["members"][1].id, note="Neighbour"))
     db.session.commit()
     with pytest.raises(engine.Refused, match="not quorate: 2 present, 3 needed"):
-        engine.fire(mr, "approve", board["chair"], approve_data(camera))
+        engine.fire(mr, "approve", board["chair"], vote_to_approve(camera))
 
 
 def test_a_chairs_action_goes_to_the_first_meeting_still_to_come(app):
@@ -413,7 +421,7 @@ def test_a_refusal_names_every_request_that_holds_the_camera_for_the_period(boar
         approved_end=TODAY + timedelta(days=50),
     )
     with pytest.raises(engine.Refused) as refusal:
-        engine.fire(on_agenda(meeting), "approve", board["chair"], approve_data(camera, weeks=8))
+        engine.fire(on_agenda(meeting), "approve", board["chair"], vote_to_approve(camera, weeks=8))
     assert refusal.value.message == (
         f"That camera is already booked for an overlapping period by {first.reference}, {second.reference}."
     )
@@ -436,13 +444,13 @@ def test_placing_an_item_without_choosing_a_meeting_is_refused(app):
     mr = factories.move_request(status="endorsed")
     with pytest.raises(engine.Refused) as refusal:
         engine.fire(mr, "place_on_agenda", coordinator, {"meeting_id": None})
-    assert refusal.value.message == "Select a planned meeting."
+    assert refusal.value.message == "Select a meeting that has not started."
     assert db.session.scalar(sa.select(sa.func.count()).select_from(AgendaItem)) == 0
 
 
 def test_a_camera_that_does_not_exist_cannot_be_approved(board):
     meeting = factories.meeting(TODAY, status="in_session", attendees=board["members"])
-    data = {"camera_id": 987654, "start": TODAY + timedelta(days=10), "end": TODAY + timedelta(days=40)}
+    data = {"camera_id": 987654, "start": TODAY + timedelta(days=10), "end": TODAY + timedelta(days=40), **VOTES}
     with pytest.raises(engine.Refused) as refusal:
         engine.fire(on_agenda(meeting), "approve", board["chair"], data)
     assert refusal.value.message == "That camera is not in service."

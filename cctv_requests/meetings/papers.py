@@ -38,7 +38,6 @@ def _papers_context(meeting: Meeting, paper: str) -> dict:
         abort(404)
     items = meetings.agenda(meeting)
     snapshot = meetings.snapshot(meeting)
-    carried = {item.carried_from_id: item for item in items if item.carried_from_id is not None}
     approver = (
         db.session.get(User, meeting.minutes_approved_by_id) if meeting.minutes_approved_by_id else None
     )
@@ -50,7 +49,7 @@ def _papers_context(meeting: Meeting, paper: str) -> dict:
         "attendance": meetings.present(meeting),
         "snapshot": snapshot,
         "board": availability.camera_board() if snapshot is None else [],
-        "carried": carried,
+        "earlier": meetings.earlier_items(items),
         "approver": approver,
         "title": f"{PAPERS[paper]}: {meeting.title}",
     }

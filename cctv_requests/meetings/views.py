@@ -128,6 +128,7 @@ def show(meeting_id: int):
         board=board,
         support=_support(items, board),
         snapshot=snapshot,
+        earlier=meetings.earlier_items(items),
         next_meeting_id=next_meeting_id,
         today=date.today(),
     )

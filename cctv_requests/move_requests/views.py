@@ -9,7 +9,7 @@ from flask_login import current_user
 from .. import audit
 from ..access import RESTRICTED_ROLES, deny, roles_required, site_precision
 from ..extensions import db
-from ..models import AuditEvent, Meeting, MoveRequest
+from ..models import AgendaItem, AuditEvent, Meeting, MoveRequest
 from ..services import agendas, availability
 from ..services.requests import (
     REASSIGNABLE,
@@ -190,7 +190,20 @@ def show(request_id: int):
         precision=precision,
         actions=engine.allowed_actions(current_user, move_request),
         history=_history(move_request),
+        ratification=_ratification(move_request),
         title=f"{move_request.reference}: {move_request.title}",
+    )
+
+
+def _ratification(move_request: MoveRequest) -> AgendaItem | None:
+    """The latest ratification item of a chair's action, if there is one."""
+    if not move_request.chair_action:
+        return None
+    return db.session.scalar(
+        sa.select(AgendaItem)
+        .where(AgendaItem.move_request_id == move_request.id, AgendaItem.kind == "ratification")
+        .order_by(AgendaItem.id.desc())
+        .limit(1)
     )
 
 

@@ -416,3 +416,12 @@ def agenda_query(meeting_id: int):
 
 def agenda(meeting: Meeting) -> list[AgendaItem]:
     return list(db.session.scalars(agenda_query(meeting.id)))
+
+
+def earlier_items(items: list[AgendaItem]) -> dict[int, AgendaItem]:
+    """The items that ``items`` carry forward, by id, in one query: the
+    history shown beside a carried item."""
+    ids = [item.carried_from_id for item in items if item.carried_from_id is not None]
+    if not ids:
+        return {}
+    return {item.id: item for item in db.session.scalars(sa.select(AgendaItem).where(AgendaItem.id.in_(ids)))}
