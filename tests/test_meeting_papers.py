@@ -113,7 +113,7 @@ def planned_meeting_with_twelve_items():
 
 
 def test_the_agenda_pack_page_shows_the_restricted_detail_and_each_view_is_audited(app, client, login_as):
-    meeting, refs = planned_meeting_with_twelve_items()
+    meeting, _refs = planned_meeting_with_twelve_items()
     member = login_as("board")
     response = client.get(f"/meetings/{meeting.id}/agenda-pack")
     assert response.status_code == 200
