@@ -263,7 +263,8 @@ def cancel(meeting_id: int):
             agendas.build(date.today())
             message = f"The meeting of {meeting.meets_on:%-d %B %Y} is cancelled."
             if moved:
-                message += f" {moved} items moved to {target.meets_on:%-d %B %Y}."
+                noun = "item" if moved == 1 else "items"
+                message += f" {moved} {noun} moved to {target.meets_on:%-d %B %Y}."
             flash(message, "success")
             return redirect(url_for(".index"))
     return render_template(

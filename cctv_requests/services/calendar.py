@@ -35,29 +35,38 @@ class MeetingRules:
     quorum: int = 3
 
 
+def _whole(section: dict, key: str, default: int, low: int, high: int) -> int:
+    value = section.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise CalendarConfigError(f"meetings.{key} must be a whole number from {low} to {high}.")
+    return value
+
+
 def rules_from(config: dict) -> MeetingRules:
     """The meeting rules from a district configuration's ``[meetings]`` table."""
     section = config.get("meetings", {})
-    per_year = int(section.get("per_year", 3))
-    if not 1 <= per_year <= 12:
-        raise CalendarConfigError("meetings.per_year must be between 1 and 12.")
+    per_year = _whole(section, "per_year", 3, 1, 12)
     months = section.get("months")
     if months is None:
         # Spread evenly through the year, starting in March.
         months = sorted((2 + round(i * 12 / per_year)) % 12 + 1 for i in range(per_year))
-    months = tuple(int(m) for m in months)
-    if len(months) != per_year or any(not 1 <= m <= 12 for m in months):
-        raise CalendarConfigError("meetings.months must name one month (1 to 12) for each meeting.")
+    if (
+        not isinstance(months, list | tuple)
+        or len(months) != per_year
+        or len(set(months)) != len(months)
+        or any(isinstance(m, bool) or not isinstance(m, int) or not 1 <= m <= 12 for m in months)
+    ):
+        raise CalendarConfigError("meetings.months must name a different month (1 to 12) for each meeting.")
     weekday = str(section.get("weekday", "wednesday")).lower()
     if weekday not in WEEKDAYS:
         raise CalendarConfigError("meetings.weekday must be a day from Monday to Friday.")
     return MeetingRules(
         per_year=per_year,
-        months=months,
+        months=tuple(months),
         weekday=WEEKDAYS.index(weekday),
-        cutoff_working_days=int(section.get("cutoff_working_days", 10)),
-        publish_clear_days=int(section.get("publish_clear_days", 5)),
-        quorum=int(section.get("quorum", 3)),
+        cutoff_working_days=_whole(section, "cutoff_working_days", 10, 1, 60),
+        publish_clear_days=_whole(section, "publish_clear_days", 5, 0, 30),
+        quorum=_whole(section, "quorum", 3, 1, 30),
     )
 
 

@@ -93,17 +93,29 @@ def move_meeting(meeting: Meeting, new_day: date, actor, today: date) -> None:
         raise MeetingRefused("The new date is the same as the current one.", "meets_on")
     rule = calendar.rules()
     old_day = meeting.meets_on
-    result = db.session.execute(
-        sa.update(Meeting)
-        .where(Meeting.id == meeting.id, Meeting.status == meeting.status, Meeting.meets_on == old_day)
-        .values(
-            meets_on=new_day,
-            cutoff_on=calendar.papers_cutoff(new_day, rule),
-            publish_on=calendar.publication_day(new_day, rule),
-            sequence=Meeting.sequence + 1,
+    taken = db.session.scalar(
+        sa.select(Meeting.id).where(
+            Meeting.meets_on == new_day, Meeting.status != "cancelled", Meeting.id != meeting.id
         )
-        .execution_options(synchronize_session="fetch")
     )
+    if taken is not None:
+        raise MeetingRefused("There is already a meeting on that date", "meets_on")
+    try:
+        result = db.session.execute(
+            sa.update(Meeting)
+            .where(Meeting.id == meeting.id, Meeting.status == meeting.status, Meeting.meets_on == old_day)
+            .values(
+                meets_on=new_day,
+                cutoff_on=calendar.papers_cutoff(new_day, rule),
+                publish_on=calendar.publication_day(new_day, rule),
+                sequence=Meeting.sequence + 1,
+            )
+            .execution_options(synchronize_session="fetch")
+        )
+    except IntegrityError:
+        # Another meeting took the date a moment ago (the unique index).
+        db.session.rollback()
+        raise MeetingRefused("There is already a meeting on that date", "meets_on") from None
     if result.rowcount != 1:
         db.session.rollback()
         raise MeetingRefused("Someone else changed this meeting. Check it and try again.")
@@ -115,11 +127,7 @@ def move_meeting(meeting: Meeting, new_day: date, actor, today: date) -> None:
         from_day=old_day.isoformat(),
         to_day=new_day.isoformat(),
     )
-    try:
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
-        raise MeetingRefused("There is already a meeting on that date.", "meets_on") from None
+    db.session.commit()
 
 
 def next_meeting(after: Meeting) -> Meeting | None:
@@ -145,7 +153,8 @@ def cancel_meeting(meeting: Meeting, reason: str, actor) -> int:
     target = next_meeting(meeting)
     if items and target is None:
         raise MeetingRefused(
-            f"This meeting has {len(items)} items and no later meeting to take them. "
+            f"This meeting has {len(items)} {'item' if len(items) == 1 else 'items'} and no later meeting "
+            "to take them. "
             "Plan the next meeting first."
         )
     result = db.session.execute(
