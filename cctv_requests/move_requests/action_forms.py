@@ -128,8 +128,14 @@ class PlaceOnAgendaForm(ActionForm):
     def __init__(self, *args, meetings=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.meeting_id.choices = [(0, "Select a meeting")] + [
-            (m.id, f"{m.meets_on:%-d %B %Y} (papers cut-off {m.cutoff_on:%-d %B %Y})") for m in meetings
+            (m.id, f"{m.meets_on:%-d %B %Y} ({_agenda_state(m)})") for m in meetings
         ]
+
+
+def _agenda_state(meeting) -> str:
+    if meeting.status == "published":
+        return "agenda published: late items only"
+    return f"papers cut-off {meeting.cutoff_on:%-d %B %Y}"
 
 
 class _CameraForm(ActionForm):

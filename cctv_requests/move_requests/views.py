@@ -238,8 +238,12 @@ def _action_form(trigger: str, move_request: MoveRequest, at_meeting: bool):
         form_class = DecisionReasonForm
     kwargs = {}
     if trigger == "place_on_agenda":
+        # Published agendas too: the chair may accept a late item there, and
+        # anyone else is told why not.
         kwargs["meetings"] = db.session.scalars(
-            sa.select(Meeting).where(Meeting.status == "planned").order_by(Meeting.meets_on)
+            sa.select(Meeting)
+            .where(Meeting.status.in_(("planned", "published")), Meeting.meets_on >= date.today())
+            .order_by(Meeting.meets_on)
         )
     if trigger in ("approve", "approve_urgently", "schedule_installation"):
         kwargs["cameras"] = availability.cameras_in_service()
