@@ -664,7 +664,9 @@ def test_the_meeting_page_says_why_no_decision_can_be_taken_on_an_item(app, clie
     assert decisions(short_of_quorum) == ["return-for-changes", "defer"]
     assert decisions(chairs_interest) == []
     assert decisions(moved_on_item) == []
-    assert decisions(open_item) == ["return-for-changes", "defer", "approve", "reject"]
+    # The expected decision first (the one primary button), rejecting last
+    # (a warning button).
+    assert decisions(open_item) == ["approve", "return-for-changes", "defer", "reject"]
     assert moved_on.status == "withdrawn"
 
 

@@ -51,8 +51,13 @@ def on_agenda(meeting) -> MoveRequest:
     return mr
 
 
+# All three members present vote: two for, one abstaining.
+VOTES = {"votes_for": 2, "votes_against": 0, "votes_abstain": 1}
+
+
 def approve(board, mr, camera, start, end):
-    return engine.fire(mr, "approve", board["chair"], {"camera_id": camera.id, "start": start, "end": end})
+    data = {"camera_id": camera.id, "start": start, "end": end, **VOTES}
+    return engine.fire(mr, "approve", board["chair"], data)
 
 
 def booked(camera, start, end, status="approved") -> MoveRequest:
@@ -213,6 +218,76 @@ def test_the_coordinator_places_an_item_on_the_cut_off_day_but_not_the_day_after
     items = db.session.execute(sa.select(AgendaItem.move_request_id, AgendaItem.meeting_id, AgendaItem.late))
     assert [tuple(i) for i in items] == [(in_time.id, meeting.id, False)]
     assert (fresh(in_time).status, fresh(too_late).status) == ("on_agenda", "endorsed")
+
+
+def test_a_planned_meeting_today_still_takes_a_late_item_and_yesterdays_does_not(app):
+    chair = factories.user("board", "chair")
+    today, yesterday = factories.meeting(TODAY), factories.meeting(TODAY - DAY)
+    on_time, too_late = factories.move_request(status="endorsed"), factories.move_request(status="endorsed")
+    with pytest.raises(engine.Refused, match="^The date of that meeting has passed"):
+        engine.fire(too_late, "place_on_agenda", chair, {"meeting_id": yesterday.id}, today=TODAY)
+    engine.fire(on_time, "place_on_agenda", chair, {"meeting_id": today.id}, today=TODAY)
+    items = db.session.execute(sa.select(AgendaItem.move_request_id, AgendaItem.meeting_id, AgendaItem.late))
+    assert [tuple(i) for i in items] == [(on_time.id, today.id, True)]
+    assert (fresh(on_time).status, fresh(too_late).status) == ("on_agenda", "endorsed")
+
+
+# DESIGN.md section 6: votes for, against and abstaining add up to no more
+# than the members present who may vote on the item.
+@pytest.mark.parametrize(
+    "votes,accepted",
+    [((2, 0, 1), True), ((3, 0, 0), True), ((2, 1, 1), False), ((4, None, None), False)],
+)
+def test_votes_may_add_up_to_the_members_present_and_no_more(board, votes, accepted):
+    mr = on_agenda(board["meeting"])
+    data = dict(zip(("votes_for", "votes_against", "votes_abstain"), votes, strict=True))
+    data["reason"] = "Not enough evidence."
+    if accepted:
+        engine.fire(mr, "reject", board["chair"], data)
+        assert fresh(mr).status == "rejected"
+    else:
+        with pytest.raises(engine.Refused) as refusal:
+            engine.fire(mr, "reject", board["chair"], data)
+        assert refusal.value.message == (
+            "The votes add up to 4, but only 3 members present may vote on this item. "
+            "Check the votes for, against and abstaining."
+        )
+        assert (fresh(mr).status, fresh(mr).version) == ("on_agenda", 1)
+
+
+# A majority of the votes cast: more for than against; abstentions are not cast.
+@pytest.mark.parametrize(
+    "votes,accepted",
+    [((1, 0, 2), True), ((2, 1, 0), True), ((1, 1, 1), False), ((1, 2, 0), False), ((0, 0, 3), False)],
+)
+def test_an_approval_needs_one_vote_more_for_than_against(board, votes, accepted):
+    camera = factories.camera()
+    mr = on_agenda(board["meeting"])
+    data = {"camera_id": camera.id, "start": TODAY + 10 * DAY, "end": TODAY + 40 * DAY}
+    data |= dict(zip(("votes_for", "votes_against", "votes_abstain"), votes, strict=True))
+    if accepted:
+        engine.fire(mr, "approve", board["chair"], data)
+        assert fresh(mr).status == "approved"
+    else:
+        with pytest.raises(engine.Refused) as refusal:
+            engine.fire(mr, "approve", board["chair"], data)
+        assert refusal.value.message == (
+            f"This needs a majority of the votes cast: {votes[0]} for and {votes[1]} against. "
+            "Enter the votes, or record a different decision."
+        )
+        assert (fresh(mr).status, fresh(mr).approved_camera_id) == ("on_agenda", None)
+
+
+def test_a_board_review_dated_today_is_refused_and_tomorrow_is_accepted(board):
+    mr, _ = live(factories.camera(), TODAY - 30 * DAY)
+    factories.agenda_item(board["meeting"], mr, kind="review")
+    data = {"reason": "Incidents down by half.", **VOTES}
+    with pytest.raises(engine.Refused, match="next review date in the future"):
+        engine.fire(mr, "continue_at_review", board["chair"], {**data, "review_due": TODAY}, today=TODAY)
+    assert (fresh(mr).review_due, fresh(mr).version) == (None, 1)
+    engine.fire(mr, "continue_at_review", board["chair"], {**data, "review_due": TODAY + DAY}, today=TODAY)
+    got = fresh(mr)
+    assert (got.status, got.review_due, got.version) == ("live", TODAY + DAY, 2)
 
 
 # --- 2. what holds a camera ---------------------------------------------------------------------

@@ -86,9 +86,13 @@ def on_agenda(meeting) -> MoveRequest:
     return mr
 
 
-def urgent(status) -> MoveRequest:
+def urgent(status, **fields) -> MoveRequest:
     return factories.move_request(
-        status=status, urgency="urgent", urgent_ground="imminent_event", urgent_explanation="Carnival"
+        status=status,
+        urgency="urgent",
+        urgent_ground="imminent_event",
+        urgent_explanation="Carnival",
+        **fields,
     )
 
 
@@ -196,19 +200,23 @@ def test_a_board_decision_is_recorded_on_the_requests_open_item(
 def test_approval_books_the_camera_bumping_its_booking_version_by_one_and_decides_the_item(board):
     camera, bystander = factories.camera(), factories.camera()
     mr = on_agenda(board["meeting"])
-    data = period(camera, date(2027, 4, 1), date(2027, 6, 24), **VOTES)
+    data = period(camera, date(2027, 4, 1), date(2027, 6, 24), conditions="  Signs in Polish too  ", **VOTES)
     row, (before, after) = fire_ok(mr, "approve", board["chair"], data, dest="approved")
     booked = (row.approved_camera_id, row.approved_start, row.approved_end)
     assert booked == (camera.id, date(2027, 4, 1), date(2027, 6, 24))
     assert before <= row.decided_at <= after
-    assert (row.chair_action, row.last_reason) == (False, "")
+    assert (row.chair_action, row.last_reason, row.conditions) == (False, "", "Signs in Polish too")
     [item] = items_of(mr)
     assert decision(item) == ("approved", "", 3, 1, 1)
+    assert item.conditions == "Signs in Polish too"
     assert before <= item.decided_at <= after and item.decided_by_id == board["chair"].id
     assert (booking_version(camera), booking_version(bystander)) == (1, 0)
-    # A second request booking the same camera for later bumps it once more.
-    engine.fire(on_agenda(board["meeting"]), "approve", board["chair"], period(camera, *JULY), today=TODAY)
+    # A second request booking the same camera for later bumps it once more;
+    # it has no conditions, so none are stored.
+    second = on_agenda(board["meeting"])
+    engine.fire(second, "approve", board["chair"], period(camera, *JULY, **VOTES), today=TODAY)
     assert (booking_version(camera), booking_version(bystander)) == (2, 0)
+    assert (fresh(MoveRequest, second.id).conditions, items_of(second)[0].conditions) == ("", "")
 
 
 def test_deferral_goes_to_the_next_planned_meeting_after_the_items_own(board):
@@ -406,6 +414,174 @@ def test_an_evaluation_stores_the_three_counts_and_the_stripped_notes(app, notes
     assert row.evaluation_notes == notes
 
 
+# --- ratifying a chair's action and the board's review ---------------------------------------------
+
+CHAIRS_ACTION_AT = datetime(2027, 3, 1, 17, 0, tzinfo=UTC)
+FIRST_REVIEW = date(2027, 5, 3)
+
+
+def by_chairs_action(status, camera) -> MoveRequest:
+    """A chair's action of 1 March for March to May, now ``status``; live
+    since 8 March, with its first review due on 3 May."""
+    fields = dict(
+        chair_action=True,
+        approved_camera_id=camera.id,
+        approved_start=date(2027, 3, 1),
+        approved_end=date(2027, 5, 31),
+        last_reason="Carnival",
+        decided_at=CHAIRS_ACTION_AT,
+    )
+    if status in ("scheduled", "live"):
+        fields["installation_date"] = date(2027, 3, 8)
+    if status == "live":
+        fields |= {"installed_on": date(2027, 3, 8), "review_due": FIRST_REVIEW}
+    mr = urgent(status, **fields)
+    if status == "live":
+        factories.deployment(camera, mr.site, installed_on=date(2027, 3, 8), move_request_id=mr.id)
+    return mr
+
+
+def request_columns(row) -> tuple:
+    """What the board's later decisions may touch on the request."""
+    return (row.last_reason, row.decided_at, row.removal_due, row.review_due, row.removed_on)
+
+
+def open_deployment(mr) -> list[tuple]:
+    db.session.expire_all()
+    rows = db.session.scalars(sa.select(Deployment).where(Deployment.move_request_id == mr.id))
+    return [(d.installed_on, d.removed_on, d.signs_removed) for d in rows]
+
+
+@pytest.mark.parametrize("status", ["approved", "scheduled", "live"])
+def test_ratifying_decides_only_the_ratification_and_leaves_the_request_as_it_was(board, status):
+    camera = factories.camera()
+    mr = by_chairs_action(status, camera)
+    ratification = factories.agenda_item(board["meeting"], mr, kind="ratification")
+    review = factories.agenda_item(board["meeting"], mr, kind="review") if status == "live" else None
+    neighbour = on_agenda(board["meeting"])
+    row, (before, after) = fire_ok(mr, "ratify", board["chair"], VOTES, dest=status)
+    review_due = FIRST_REVIEW if status == "live" else None
+    assert request_columns(row) == ("Carnival", CHAIRS_ACTION_AT, None, review_due, None)
+    booked = (row.approved_camera_id, row.approved_start, row.approved_end, row.chair_action)
+    assert booked == (camera.id, date(2027, 3, 1), date(2027, 5, 31), True)
+    decided = fresh(AgendaItem, ratification.id)
+    assert decision(decided) == ("ratified", "", 3, 1, 1)
+    assert before <= decided.decided_at <= after and decided.decided_by_id == board["chair"].id
+    if review is not None:
+        assert decision(fresh(AgendaItem, review.id)) == UNDECIDED
+    assert [decision(i) for i in items_of(neighbour)] == [UNDECIDED]
+    assert booking_version(camera) == 0
+
+
+@pytest.mark.parametrize("status", ["approved", "scheduled"])
+def test_not_ratifying_before_installation_cancels_the_request_and_its_other_open_items(board, status):
+    held = factories.meeting(date(2027, 3, 1), status="closed")
+    coming = factories.meeting(date(2027, 4, 14))
+    camera = factories.camera()
+    mr = by_chairs_action(status, camera)
+    kept = factories.agenda_item(
+        held, mr, outcome="chair_action", reasons="Carnival", decided_at=CHAIRS_ACTION_AT
+    )
+    ratification = factories.agenda_item(board["meeting"], mr, kind="ratification")
+    listed = factories.agenda_item(coming, mr, kind="review")  # listed ahead, never to be held
+    neighbour = on_agenda(coming)
+    data = {"reason": REASON_SENT, **VOTES}
+    row, (before, after) = fire_ok(mr, "not_ratify", board["chair"], data, dest="cancelled", reason=REASON)
+    assert (row.last_reason, row.removal_due, row.review_due, row.removed_on) == (REASON, None, None, None)
+    # The board's decision ends the request, as a rejection would.
+    assert before <= row.decided_at <= after
+    decided = fresh(AgendaItem, ratification.id)
+    assert decision(decided) == ("not_ratified", REASON, 3, 1, 1)
+    assert before <= decided.decided_at <= after and decided.decided_by_id == board["chair"].id
+    cancelled = fresh(AgendaItem, listed.id)
+    assert (cancelled.outcome, cancelled.reasons, cancelled.decided_by_id) == (
+        "cancelled",
+        REASON,
+        board["chair"].id,
+    )
+    assert before <= cancelled.decided_at <= after
+    earlier = fresh(AgendaItem, kept.id)
+    assert (earlier.outcome, earlier.reasons, earlier.decided_at) == (
+        "chair_action",
+        "Carnival",
+        CHAIRS_ACTION_AT,
+    )
+    assert [decision(i) for i in items_of(neighbour)] == [UNDECIDED]
+
+
+def test_not_ratifying_after_installation_leaves_the_request_live_with_its_removal_due_today(board):
+    camera = factories.camera()
+    mr = by_chairs_action("live", camera)
+    ratification = factories.agenda_item(board["meeting"], mr, kind="ratification")
+    review = factories.agenda_item(board["meeting"], mr, kind="review")
+    data = {"reason": REASON_SENT, **VOTES}
+    row, (before, after) = fire_ok(mr, "not_ratify", board["chair"], data, dest="live", reason=REASON)
+    # The camera comes down when the coordinator records its removal.
+    assert request_columns(row) == (REASON, CHAIRS_ACTION_AT, TODAY, FIRST_REVIEW, None)
+    assert open_deployment(mr) == [(date(2027, 3, 8), None, False)]
+    decided = fresh(AgendaItem, ratification.id)
+    assert decision(decided) == ("not_ratified", REASON, 3, 1, 1)
+    assert before <= decided.decided_at <= after and decided.decided_by_id == board["chair"].id
+    assert decision(fresh(AgendaItem, review.id)) == UNDECIDED
+
+
+def test_continuing_at_a_review_sets_the_next_review_and_decides_the_review_item(board):
+    mr = by_chairs_action("live", factories.camera())
+    ratified = factories.agenda_item(
+        factories.meeting(date(2027, 3, 3), status="closed"), mr, kind="ratification", outcome="ratified"
+    )
+    review = factories.agenda_item(board["meeting"], mr, kind="review")
+    data = {"reason": "  Incidents down by half  ", "review_due": date(2027, 6, 9), **VOTES}
+    reason = "Incidents down by half"
+    row, (before, after) = fire_ok(mr, "continue_at_review", board["chair"], data, dest="live", reason=reason)
+    assert request_columns(row) == ("Carnival", CHAIRS_ACTION_AT, None, date(2027, 6, 9), None)
+    assert open_deployment(mr) == [(date(2027, 3, 8), None, False)]
+    decided = fresh(AgendaItem, review.id)
+    assert decision(decided) == ("continued", reason, 3, 1, 1)
+    assert before <= decided.decided_at <= after and decided.decided_by_id == board["chair"].id
+    assert fresh(AgendaItem, ratified.id).outcome == "ratified"
+
+
+def test_ending_at_a_review_orders_the_removal_today_and_decides_the_review_item(board):
+    mr = by_chairs_action("live", factories.camera())
+    ratification = factories.agenda_item(board["meeting"], mr, kind="ratification")
+    review = factories.agenda_item(board["meeting"], mr, kind="review")
+    data = {"reason": REASON_SENT, **VOTES}
+    row, (before, after) = fire_ok(mr, "end_at_review", board["chair"], data, dest="live", reason=REASON)
+    assert request_columns(row) == (REASON, CHAIRS_ACTION_AT, TODAY, FIRST_REVIEW, None)
+    assert open_deployment(mr) == [(date(2027, 3, 8), None, False)]
+    decided = fresh(AgendaItem, review.id)
+    assert decision(decided) == ("removal_ordered", REASON, 3, 1, 1)
+    assert before <= decided.decided_at <= after and decided.decided_by_id == board["chair"].id
+    assert decision(fresh(AgendaItem, ratification.id)) == UNDECIDED
+
+
+def test_ending_a_deployment_closes_its_undecided_agenda_items_as_not_needed(app):
+    held, coming = factories.meeting(date(2027, 3, 3), status="closed"), factories.meeting(date(2027, 4, 14))
+    mr = by_chairs_action("live", factories.camera())
+    ratified = factories.agenda_item(
+        held, mr, kind="ratification", outcome="ratified", decided_at=CHAIRS_ACTION_AT
+    )
+    review = factories.agenda_item(coming, mr, kind="review")
+    ratification = factories.agenda_item(coming, mr, kind="ratification")
+    neighbour = factories.agenda_item(coming, by_chairs_action("live", factories.camera()), kind="review")
+    coordinator = factories.user("coordinator")
+    data = {"removed_on": date(2027, 3, 9), "signs_removed": True}
+    row, (before, after) = fire_ok(mr, "end_deployment", coordinator, data, dest="ended")
+    assert row.removed_on == date(2027, 3, 9)
+    for item in (review, ratification):
+        closed = fresh(AgendaItem, item.id)
+        assert (closed.outcome, closed.decided_by_id) == ("not_needed", coordinator.id)
+        assert before <= closed.decided_at <= after
+    earlier = fresh(AgendaItem, ratified.id)
+    assert (earlier.outcome, earlier.decided_at, earlier.decided_by_id) == (
+        "ratified",
+        CHAIRS_ACTION_AT,
+        None,
+    )
+    assert decision(fresh(AgendaItem, neighbour.id)) == UNDECIDED
+
+
 # --- refusals and conflicts write nothing --------------------------------------------------------
 
 
@@ -463,7 +639,7 @@ def test_a_decision_after_the_meeting_closed_meanwhile_saves_nothing(board):
     with db.engine.begin() as other:
         other.execute(sa.update(Meeting).where(Meeting.id == board["meeting"].id).values(status="closed"))
     with pytest.raises(engine.Conflict) as caught:
-        engine.fire(mr, "approve", board["chair"], period(camera, *APRIL), today=TODAY)
+        engine.fire(mr, "approve", board["chair"], period(camera, *APRIL, **VOTES), today=TODAY)
     message = "The meeting closed before this decision was recorded. Nothing you entered has been saved."
     assert caught.value.message == message
     assert_unchanged(mr, "on_agenda")
@@ -475,7 +651,7 @@ def test_a_camera_booked_by_another_decision_meanwhile_saves_nothing(board, monk
     mr = on_agenda(board["meeting"])
     meanwhile(monkeypatch, sa.update(Camera).where(Camera.id == camera.id).values(booking_version=5))
     with pytest.raises(engine.Conflict) as caught:
-        engine.fire(mr, "approve", board["chair"], period(camera, *APRIL), today=TODAY)
+        engine.fire(mr, "approve", board["chair"], period(camera, *APRIL, **VOTES), today=TODAY)
     assert caught.value.message == (
         "Another decision booked that camera a moment ago. Nothing you entered has been saved. "
         "Check the camera's bookings and try again."

@@ -88,7 +88,9 @@ def test_a_camera_booked_for_an_overlapping_period_cannot_be_approved(board):
     with pytest.raises(
         engine.Refused, match=f"already booked for an overlapping period by {first.reference}"
     ):
-        engine.fire(second, "approve", board["chair"], vote_to_approve(camera, start=TODAY + timedelta(days=20)))
+        engine.fire(
+            second, "approve", board["chair"], vote_to_approve(camera, start=TODAY + timedelta(days=20))
+        )
     # The same camera after the first booking ends is free.
     engine.fire(second, "approve", board["chair"], vote_to_approve(camera, start=TODAY + timedelta(weeks=12)))
     assert db.session.get(MoveRequest, second.id).status == "approved"
@@ -450,7 +452,122 @@ def test_placing_an_item_without_choosing_a_meeting_is_refused(app):
 
 def test_a_camera_that_does_not_exist_cannot_be_approved(board):
     meeting = factories.meeting(TODAY, status="in_session", attendees=board["members"])
-    data = {"camera_id": 987654, "start": TODAY + timedelta(days=10), "end": TODAY + timedelta(days=40), **VOTES}
+    data = {
+        "camera_id": 987654,
+        "start": TODAY + timedelta(days=10),
+        "end": TODAY + timedelta(days=40),
+        **VOTES,
+    }
     with pytest.raises(engine.Refused) as refusal:
         engine.fire(on_agenda(meeting), "approve", board["chair"], data)
     assert refusal.value.message == "That camera is not in service."
+
+
+def test_only_the_chair_may_add_an_item_to_a_published_agenda(app):
+    coordinator = factories.user("coordinator")
+    chair = factories.user("board", "chair")
+    meeting = factories.meeting(TODAY + timedelta(days=40), status="published")  # cut-off weeks away
+    mr = factories.move_request(status="endorsed")
+    with pytest.raises(engine.Refused) as refusal:
+        engine.fire(mr, "place_on_agenda", coordinator, {"meeting_id": meeting.id})
+    assert refusal.value.message == (
+        "The agenda for that meeting is published. Only the chair can accept a late item."
+    )
+    assert db.session.get(MoveRequest, mr.id).status == "endorsed"
+    engine.fire(mr, "place_on_agenda", chair, {"meeting_id": meeting.id})
+    item = db.session.scalar(sa.select(AgendaItem).where(AgendaItem.move_request_id == mr.id))
+    assert (item.meeting_id, item.kind, item.outcome) == (meeting.id, "request", None)
+    assert db.session.get(MoveRequest, mr.id).status == "on_agenda"
+
+
+def test_not_even_the_chair_places_an_item_on_a_meeting_whose_date_has_passed(app):
+    chair = factories.user("board", "chair")
+    meeting = factories.meeting(TODAY - timedelta(days=1))  # still marked planned: never held
+    mr = factories.move_request(status="endorsed")
+    with pytest.raises(engine.Refused) as refusal:
+        engine.fire(mr, "place_on_agenda", chair, {"meeting_id": meeting.id})
+    assert refusal.value.message == "The date of that meeting has passed. Select a meeting still to come."
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(AgendaItem)) == 0
+
+
+def test_a_published_meeting_still_to_come_takes_deferred_items_and_ratifications(board):
+    meeting = factories.meeting(TODAY, status="in_session", attendees=board["members"])
+    factories.meeting(TODAY + timedelta(days=30), status="cancelled")
+    published = factories.meeting(TODAY + timedelta(days=45), status="published")
+    mr = on_agenda(meeting)
+    engine.fire(mr, "defer", board["chair"], {"reason": "Waiting for the analysis", **VOTES})
+    urgent = factories.move_request(
+        status="endorsed", urgency="urgent", urgent_ground="imminent_event", urgent_explanation="x"
+    )
+    data = {**approve_data(factories.camera()), "reason": "Carnival"}
+    engine.fire(urgent, "approve_urgently", board["chair"], data)
+    open_items = db.session.execute(
+        sa.select(AgendaItem.move_request_id, AgendaItem.meeting_id, AgendaItem.kind).where(
+            AgendaItem.outcome.is_(None)
+        )
+    ).all()
+    assert sorted(open_items) == sorted(
+        [(mr.id, published.id, "request"), (urgent.id, published.id, "ratification")]
+    )
+
+
+def live_with_items(meeting, *kinds):
+    """A live request, put up by chair's action, with open items of ``kinds``."""
+    mr = factories.move_request(
+        status="live",
+        chair_action=True,
+        approved_camera_id=factories.camera().id,
+        approved_start=TODAY - timedelta(days=20),
+        approved_end=TODAY + timedelta(days=60),
+        installed_on=TODAY - timedelta(days=20),
+    )
+    items = {kind: factories.agenda_item(meeting, mr, kind=kind) for kind in kinds}
+    return mr, items
+
+
+def test_an_interest_in_one_item_of_a_request_does_not_bar_the_chair_from_its_other(board):
+    meeting = factories.meeting(TODAY, status="in_session", attendees=board["members"])
+    mr, items = live_with_items(meeting, "ratification", "review")
+    db.session.add(Interest(agenda_item_id=items["review"].id, user_id=board["chair"].id, note="Neighbour"))
+    db.session.commit()
+    shown = {t.trigger for t in engine.allowed_actions(board["chair"], mr, today=TODAY)}
+    assert shown == {"ratify", "not_ratify"}
+    review = {"reason": "Still needed", "review_due": TODAY + timedelta(days=60), **VOTES}
+    with pytest.raises(engine.Refused, match="declared an interest in this item"):
+        engine.fire(mr, "continue_at_review", board["chair"], review, today=TODAY)
+    engine.fire(mr, "ratify", board["chair"], VOTES, today=TODAY)
+    db.session.expire_all()
+    assert db.session.get(AgendaItem, items["ratification"].id).outcome == "ratified"
+    assert db.session.get(AgendaItem, items["review"].id).outcome is None
+
+
+def test_a_board_decision_needs_an_open_item_of_its_own_kind(board):
+    meeting = factories.meeting(TODAY, status="in_session", attendees=board["members"])
+    # The ratification already decided, and no review on any agenda.
+    mr, items = live_with_items(meeting, "ratification")
+    engine.fire(mr, "ratify", board["chair"], VOTES, today=TODAY)
+    assert engine.allowed_actions(board["chair"], mr, today=TODAY) == []
+    for trigger in ("ratify", "not_ratify", "end_at_review"):
+        with pytest.raises(engine.Refused):
+            engine.fire(mr, trigger, board["chair"], {"reason": "Again", **VOTES}, today=TODAY)
+    db.session.expire_all()
+    after = db.session.get(MoveRequest, mr.id)
+    assert (after.status, after.version, after.removal_due) == ("live", 2, None)
+
+
+def test_votes_are_counted_against_the_members_who_may_vote_on_the_item(board):
+    """Three present; one member declares an interest, so two may vote."""
+    meeting = factories.meeting(TODAY, status="in_session", attendees=board["members"])
+    mr = on_agenda(meeting)
+    item = db.session.scalar(sa.select(AgendaItem).where(AgendaItem.move_request_id == mr.id))
+    db.session.add(Interest(agenda_item_id=item.id, user_id=board["members"][2].id, note="Neighbour"))
+    db.session.commit()
+    data = {"reason": "Papers incomplete", "votes_for": 2, "votes_against": 0, "votes_abstain": 1}
+    with pytest.raises(engine.Refused) as refusal:
+        engine.fire(mr, "return_for_changes", board["chair"], data)
+    assert refusal.value.message == (
+        "The votes add up to 3, but only 2 members present may vote on this item. "
+        "Check the votes for, against and abstaining."
+    )
+    engine.fire(mr, "return_for_changes", board["chair"], {**data, "votes_abstain": None})
+    assert db.session.get(MoveRequest, mr.id).status == "returned"

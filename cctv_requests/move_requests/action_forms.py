@@ -16,6 +16,19 @@ from ..forms import GovDateField, InRange, ListSelectField, MoneyField, Versione
 
 NOT_DATA = ("csrf_token", "version", "submit")
 
+# The field a guard's refusal belongs to, where the form has it (QUALITY.md
+# INP-3: the error names and links to the answer to change).
+GUARD_FIELDS = {
+    "votes_add_up": "votes_for",
+    "majority_for": "votes_for",
+    "period_valid": "start",
+    "camera_available": "camera_id",
+    "reason_given": "reason",
+    "review_recorded": "review_due",
+    "meeting_accepts_items": "meeting_id",
+    "installation_in_period": "installation_date",
+}
+
 
 def _reason(label="Reason", hint="", required=True, message="Enter the reason"):
     validators = [Length(max=4000, message=f"{label} must be 4,000 characters or fewer")]
@@ -80,8 +93,10 @@ class ActionForm(VersionedForm):
     def engine_data(self) -> dict:
         return {field.name: field.data for field in self if field.name not in NOT_DATA}
 
-    def add_refusal(self, message: str) -> None:
-        field = self[self.refusal_field]
+    def add_refusal(self, message: str, guard: str | None = None) -> None:
+        """Show a refusal at the field it is about, else at ``refusal_field``."""
+        name = GUARD_FIELDS.get(guard, self.refusal_field)
+        field = self[name] if name in self else self[self.refusal_field]
         field.errors = list(field.errors) + [message]
 
 
@@ -148,7 +163,7 @@ class _CameraForm(ActionForm):
         super().__init__(*args, **kwargs)
         notes = notes or {}
         self.camera_id.choices = [(0, "Select a camera")] + [
-            (c.id, f"{c.label}: {notes[c.id]}" if c.id in notes else c.label) for c in cameras
+            (c.id, f"{c.label}, {notes[c.id]}" if c.id in notes else c.label) for c in cameras
         ]
 
 

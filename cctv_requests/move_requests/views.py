@@ -258,10 +258,7 @@ def _camera_notes(cameras) -> dict[int, str]:
     under the form gives its bookings and when it is free."""
     deployments = availability.open_deployments()
     return {
-        c.id: f"now at {deployments[c.id].site.street}, {deployments[c.id].site.ward.name}"
-        if c.id in deployments
-        else "in store"
-        for c in cameras
+        c.id: f"at {deployments[c.id].site.street}" if c.id in deployments else "in store" for c in cameras
     }
 
 
@@ -330,7 +327,7 @@ def act(request_id: int, action: str):
             flash(conflict.message, "info")
             return redirect(url_for(".show", request_id=request_id))
         except engine.Refused as refusal:
-            form.add_refusal(refusal.message)
+            form.add_refusal(refusal.message, refusal.guard)
         else:
             flash(_done_message(trigger, move_request), "success")
             if trigger == "endorse":

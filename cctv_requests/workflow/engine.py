@@ -38,7 +38,12 @@ class WorkflowError(Exception):
 
 
 class Refused(WorkflowError):
-    """The actor may not fire the trigger, or a guard said no."""
+    """The actor may not fire the trigger, or a guard said no. ``guard``
+    names the guard, so a form can show the message at its field."""
+
+    def __init__(self, message: str, guard: str | None = None):
+        super().__init__(message)
+        self.guard = guard
 
 
 class Conflict(WorkflowError):
@@ -79,16 +84,20 @@ def _actor_allowed(t: Transition, ctx: Context) -> bool:
 
 def refusals(t: Transition, ctx: Context) -> list[str]:
     """Why ``ctx.actor`` may not take ``t`` now; empty when they may."""
+    return [message for _guard, message in _refusals_by_guard(t, ctx)]
+
+
+def _refusals_by_guard(t: Transition, ctx: Context) -> list[tuple[str | None, str]]:
     if not _actor_allowed(t, ctx):
-        return ["You cannot do that to this request."]
-    messages = []
+        return [(None, "You cannot do that to this request.")]
+    found = []
     for name in t.guards:
         if ctx.data is None and name in DATA_GUARDS:
             continue
         message = GUARDS[name](ctx)
         if message:
-            messages.append(message)
-    return messages
+            found.append((name, message))
+    return found
 
 
 def _condition(t: Transition, event) -> bool:
@@ -253,9 +262,10 @@ def fire(
         )
     item = _item_for(t, move_request)
     ctx = _context(move_request, actor, data, today, item, t)
-    problems = refusals(t, ctx)
+    problems = _refusals_by_guard(t, ctx)
     if problems:
-        raise Refused(problems[0])
+        guard, message = problems[0]
+        raise Refused(message, guard)
 
     subject = _machine(move_request.status)
     # Unreachable while the machine and refusals() read the same guards:
@@ -428,5 +438,8 @@ def meeting_choices(
                 blocked += [p for p in problems if p not in blocked]
             else:
                 allowed.append(t)
+        # The expected decision first, as the one primary button; those that
+        # need a reason next; those that end or reverse something last.
+        allowed.sort(key=lambda t: (t.warning, t.needs_reason))
         choices[item.id] = ItemChoices(tuple(allowed), tuple(blocked))
     return choices
