@@ -103,3 +103,42 @@ def test_two_approvals_of_one_camera_at_once_give_one_booking(app):
         sa.select(MoveRequest.id).where(MoveRequest.approved_camera_id == camera.id)
     ).all()
     assert len(booked) == 1
+
+
+def test_two_agenda_builds_at_once_place_each_request_and_review_once(app):
+    """Two endorsements finishing together both build the agendas: each
+    endorsed request is placed once and each due review added once, and
+    neither build fails (DESIGN.md section 6)."""
+    from cctv_requests.models import AgendaItem
+    from cctv_requests.services import agendas
+
+    today = date.today()
+    meeting = factories.meeting(today + timedelta(days=40))
+    waiting = [factories.move_request(status="endorsed").id for _ in range(3)]
+    live = factories.move_request(status="live", review_due=today + timedelta(days=10))
+    barrier = threading.Barrier(2)
+    failures = []
+
+    def build():
+        with app.app_context():
+            barrier.wait()
+            try:
+                agendas.build(today)
+            except Exception as exc:  # the test reports any failure
+                failures.append(repr(exc))
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=build) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert failures == []
+    db.session.expire_all()
+    items = db.session.execute(
+        sa.select(AgendaItem.move_request_id, AgendaItem.kind).where(AgendaItem.meeting_id == meeting.id)
+    ).all()
+    assert sorted(items) == sorted([(i, "request") for i in waiting] + [(live.id, "review")])
+    placed = db.session.scalars(sa.select(MoveRequest.status).where(MoveRequest.id.in_(waiting))).all()
+    assert placed == ["on_agenda"] * 3

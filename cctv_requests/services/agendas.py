@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
 
 from .. import audit
 from ..extensions import db
@@ -93,16 +94,22 @@ def _add_reviews(meeting: Meeting) -> list[str]:
         )
         .order_by(MoveRequest.review_due, MoveRequest.id)
     ).all()
-    for move_request in due:
-        db.session.add(AgendaItem(meeting_id=meeting.id, move_request_id=move_request.id, kind="review"))
-        audit.record(
-            "agenda_item.review_added",
-            object_type="move_request",
-            object_id=move_request.id,
-            meeting_id=meeting.id,
-            review_due=move_request.review_due.isoformat(),
-        )
-    db.session.commit()
+    try:
+        for move_request in due:
+            db.session.add(AgendaItem(meeting_id=meeting.id, move_request_id=move_request.id, kind="review"))
+            audit.record(
+                "agenda_item.review_added",
+                object_type="move_request",
+                object_id=move_request.id,
+                meeting_id=meeting.id,
+                review_due=move_request.review_due.isoformat(),
+            )
+        db.session.commit()
+    except IntegrityError:
+        # Another build added these reviews at the same moment (one item per
+        # meeting, request and kind): theirs stand.
+        db.session.rollback()
+        return []
     return [mr.reference for mr in due]
 
 
