@@ -422,7 +422,7 @@ STILL_NEEDED = "Answer every question before submitting. Still needed: {}."
 NOT_STARTED = "Select a meeting that has not started."
 DATE_PASSED = "The date of that meeting has passed. Select a meeting still to come."
 NOT_IN_SESSION = "The board can decide this only while its meeting is in session."
-NO_NEXT_MEETING = "There is no later planned meeting. Ask the coordinator to plan one."
+NO_NEXT_MEETING = "There is no later meeting to take it. Ask the coordinator to plan one."
 VOTES_OVER = (
     "The votes add up to {}, but only {} members present may vote on this item. "
     "Check the votes for, against and abstaining."

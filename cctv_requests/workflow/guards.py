@@ -197,7 +197,7 @@ def majority_for(ctx: Context) -> str | None:
 
 def next_meeting_exists(ctx: Context) -> str | None:
     if ctx.facts.next_meeting_id is None:
-        return "There is no later planned meeting. Ask the coordinator to plan one."
+        return "There is no later meeting to take it. Ask the coordinator to plan one."
     return None
 
 
