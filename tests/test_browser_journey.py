@@ -58,26 +58,33 @@ def _seed(app) -> dict:
             "councillor": factories.user("councillor", name="Colin Councillor", email="cllr@example.org"),
         }
         today = date.today()
-        # The first planned meeting whose papers cut-off has not passed, so the
-        # coordinator (not only the chair) may place the item on it.
-        meeting = db.session.scalar(
+        # The meeting endorsed requests join by themselves: the first planned
+        # one whose papers cut-off has not passed.
+        later = db.session.scalar(
             sa.select(Meeting)
             .where(Meeting.status == "planned", Meeting.cutoff_on >= today)
             .order_by(Meeting.meets_on)
             .limit(1)
         ) or factories.meeting(today + timedelta(days=40))
+        # The meeting held today, whose cut-off has passed: the coordinator
+        # moves the item to it, as for an item brought forward.
+        meeting = factories.meeting(today)
         # Where the camera of the journey is now: its deployment must close.
         camera_id = db.session.scalar(sa.select(Camera.id).where(Camera.asset_tag == "RDC-01"))
         previous = db.session.scalar(
             sa.select(Deployment).where(Deployment.camera_id == camera_id, Deployment.removed_on.is_(None))
         )
         meeting_option = f"{meeting.meets_on:%-d %B %Y} (papers cut-off {meeting.cutoff_on:%-d %B %Y})"
+        camera_option = f"{CAMERA}, at {previous.site.street}"
         seeded = {
             # Plain values: the rows are detached once the session is removed.
             "people": {
                 key: SimpleNamespace(id=u.id, name=u.name, email=u.email) for key, u in people.items()
             },
             "meeting_option": meeting_option,
+            "camera_option": camera_option,
+            "later_date": f"{later.meets_on:%-d %B %Y}",
+            "later_title": later.title,
             "meeting_date": f"{meeting.meets_on:%-d %B %Y}",
             "meeting_title": meeting.title,
             "previous": (previous.id, previous.site_id, previous.site.street, previous.installed_on),
@@ -181,23 +188,31 @@ def test_a_request_goes_from_the_form_to_an_installed_camera(chromium, live_serv
     assert_accessible(sponsor)
     sponsor.get_by_role("button", name="Endorse").click()
     expect(success_banner(sponsor)).to_contain_text(f"You have endorsed {reference}.")
-    expect(sponsor.locator(".govuk-tag").first).to_have_text("Endorsed")
+    # Endorsed, it joins the next agenda whose papers are open, by itself.
+    expect(sponsor.locator(".govuk-tag").first).to_have_text("On board agenda")
     assert_accessible(sponsor)
     close(sponsor)
 
-    # 3. The coordinator places it on the next meeting's agenda.
+    # 3. The coordinator brings the item forward to today's meeting and
+    # publishes that meeting's agenda.
     coordinator = sign_in(chromium, live_server, people["coordinator"])
-    endorsed = coordinator.get_by_role("region", name=re.compile("Endorsed requests to place on an agenda"))
-    endorsed.get_by_role("link", name=reference).click()
-    expect(heading(coordinator)).to_have_text(TITLE)
+    coordinator.get_by_role("navigation", name="Menu").get_by_role("link", name="Meetings").click()
+    coordinator.get_by_role("link", name=seeded["later_date"], exact=True).click()
+    expect(heading(coordinator)).to_have_text(seeded["later_title"])
     assert_accessible(coordinator)
-    action(coordinator, "Place on an agenda").click()
-    expect(heading(coordinator)).to_have_text("Place on an agenda")
+    coordinator.get_by_role("link", name=re.compile(f"^Move {reference} to another meeting$")).click()
+    expect(heading(coordinator)).to_have_text(f"Move {reference} to another meeting")
     assert_accessible(coordinator)
-    coordinator.get_by_label("Meeting").select_option(label=seeded["meeting_option"])
-    coordinator.get_by_role("button", name="Place on an agenda").click()
-    expect(success_banner(coordinator)).to_contain_text(f"{reference} has been placed on the agenda.")
-    expect(coordinator.locator(".govuk-tag").first).to_have_text("On board agenda")
+    coordinator.get_by_label("Move to meeting").select_option(label=seeded["meeting_option"])
+    coordinator.get_by_role("button", name="Move the item").click()
+    expect(success_banner(coordinator)).to_contain_text(
+        f"{reference} moved to the meeting of {seeded['meeting_date']}."
+    )
+    coordinator.get_by_role("navigation", name="Menu").get_by_role("link", name="Meetings").click()
+    coordinator.get_by_role("link", name=seeded["meeting_date"], exact=True).click()
+    expect(coordinator.get_by_role("heading", name=re.compile(reference))).to_be_visible()
+    coordinator.get_by_role("button", name="Publish the agenda").click()
+    expect(success_banner(coordinator)).to_contain_text("The agenda is published.")
     assert_accessible(coordinator)
 
     # 4. The chair runs the meeting and the board approves the request.
@@ -227,7 +242,7 @@ def test_a_request_goes_from_the_form_to_an_installed_camera(chromium, live_serv
     action(chair, f"Approve {reference}").click()
     expect(heading(chair)).to_have_text("Approve")
     assert_accessible(chair)
-    chair.get_by_label("Camera").select_option(label=CAMERA)
+    chair.get_by_label("Camera", exact=True).select_option(label=seeded["camera_option"])
     # The period comes from the request: from the wanted start, for 12 weeks.
     expect(chair.locator("#start-day")).to_have_value(str(today.day))
     end = today + timedelta(weeks=12)
@@ -257,7 +272,9 @@ def test_a_request_goes_from_the_form_to_an_installed_camera(chromium, live_serv
     action(coordinator, "Book installation").click()
     expect(heading(coordinator)).to_have_text("Book installation")
     assert_accessible(coordinator)
-    expect(coordinator.get_by_label("Camera").locator("option:checked")).to_have_text(CAMERA)
+    expect(coordinator.get_by_label("Camera", exact=True).locator("option:checked")).to_have_text(
+        seeded["camera_option"]
+    )
     fill_date(coordinator, "installation_date", today)
     coordinator.get_by_label("Installer").fill("Herts CCTV Installations Ltd")
     coordinator.get_by_label("Cost of the installation, in pounds").fill("450")
