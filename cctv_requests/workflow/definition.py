@@ -266,29 +266,22 @@ TRANSITIONS = (
         )
         for state in ("approved", "scheduled", "live")
     ),
-    Transition(
-        "not_ratify",
-        ("approved", "scheduled"),
-        "cancelled",
-        ("chair",),
-        "Do not ratify",
-        guards=(*DECIDING, "reason_given"),
-        at_meeting=True,
-        item_kind="ratification",
-        needs_reason=True,
-        warning=True,
-    ),
-    Transition(
-        "not_ratify",
-        ("live",),
-        "live",
-        ("chair",),
-        "Do not ratify",
-        guards=(*DECIDING, "reason_given"),
-        at_meeting=True,
-        item_kind="ratification",
-        needs_reason=True,
-        warning=True,
+    # Not ratified: cancelled before the camera is up; once it is up, the
+    # request stays live with its removal due.
+    *(
+        Transition(
+            "not_ratify",
+            sources,
+            dest,
+            ("chair",),
+            "Do not ratify",
+            guards=(*DECIDING, "reason_given"),
+            at_meeting=True,
+            item_kind="ratification",
+            needs_reason=True,
+            warning=True,
+        )
+        for sources, dest in ((("approved", "scheduled"), "cancelled"), (("live",), "live"))
     ),
     Transition(
         "record_evaluation",
