@@ -835,3 +835,15 @@ def test_the_meeting_page_costs_the_same_queries_for_2_or_20_items_and_audits_la
         last_read = max(i for i, s in enumerate(statements) if verb(s) == "SELECT")
         first_write = min(i for i, s in enumerate(statements) if verb(s) != "SELECT")
         assert last_read < first_write
+
+
+def test_a_removal_the_board_orders_waits_on_the_coordinators_home_page(app, client, login_as):
+    """Not ratified after installation, or ended at review: the camera stays up
+    until the coordinator records its removal, so their home page lists it."""
+    ordered = factories.move_request(status="live", title="Ordered down", removal_due=date.today())
+    factories.move_request(status="live", title="Still running")
+    login_as("coordinator")
+    heading = page(client.get("/")).find(id="coordinator_removals-heading")
+    assert heading.get_text(strip=True) == "Cameras the board has ordered removed (1)"
+    text = heading.find_parent("section").get_text(" ", strip=True)
+    assert ordered.reference in text and "Still running" not in text

@@ -87,6 +87,16 @@ def sections_for(user, today: date) -> list[Section]:
             )
         sections.append(
             _requests(
+                "Cameras the board has ordered removed",
+                "coordinator_removals",
+                "The board has not ordered any camera removed.",
+                MoveRequest.status == "live",
+                MoveRequest.removal_due.is_not(None),
+                order=MoveRequest.removal_due,
+            )
+        )
+        sections.append(
+            _requests(
                 "Live deployments with a review due",
                 "coordinator_reviews",
                 "No reviews are due in the next 30 days.",
