@@ -65,7 +65,11 @@ def init_cli(app: Flask) -> None:
         from .services import agendas
 
         built = agendas.build(date.today())
-        click.echo(f"Placed {len(built.placed)} requests and {len(built.reviews)} reviews on agendas.")
+        placed, reviews = len(built.placed), len(built.reviews)
+        click.echo(
+            f"Placed {placed} {'request' if placed == 1 else 'requests'} and "
+            f"{reviews} {'review' if reviews == 1 else 'reviews'} on agendas."
+        )
 
     @app.cli.command("create-user")
     @click.argument("email")

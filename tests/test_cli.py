@@ -1,4 +1,4 @@
-"""The command line: init, demo-data and create-user."""
+"""The command line: init, demo-data, create-user and the meetings commands."""
 
 import sqlalchemy as sa
 
@@ -110,3 +110,24 @@ def test_another_district_replaces_the_file_not_the_code(database_url, tmp_path)
         assert "Dacorum Borough Council" in page and "Three Rivers" not in page
         db.session.remove()
         db.engine.dispose()
+
+
+def test_the_daily_build_puts_waiting_requests_and_due_reviews_on_the_next_agenda(app):
+    from datetime import date, timedelta
+
+    from cctv_requests.models import AgendaItem
+    from tests import factories
+
+    today = date.today()
+    meeting = factories.meeting(today + timedelta(days=40))
+    waiting = factories.move_request(status="endorsed")
+    live = factories.move_request(status="live", review_due=today + timedelta(days=5))
+    result = app.test_cli_runner().invoke(args=["meetings", "build-agendas"])
+    assert result.exit_code == 0, result.output
+    assert "Placed 1 request and 1 review on agendas." in result.output
+    items = db.session.execute(
+        sa.select(AgendaItem.move_request_id, AgendaItem.kind).where(AgendaItem.meeting_id == meeting.id)
+    ).all()
+    assert sorted(items) == sorted([(waiting.id, "request"), (live.id, "review")])
+    again = app.test_cli_runner().invoke(args=["meetings", "build-agendas"])
+    assert "Placed 0 requests and 0 reviews on agendas." in again.output
