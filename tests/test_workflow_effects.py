@@ -229,6 +229,8 @@ def test_deferral_goes_to_the_next_planned_meeting_after_the_items_own(board):
     first, added = items_of(mr)
     assert (first.meeting_id, first.outcome, first.reasons) == (board["meeting"].id, "deferred", REASON)
     assert (added.meeting_id, added.kind, added.late) == (chosen.id, "request", False)
+    # The new item carries the deferred one forward, with its history.
+    assert added.carried_from_id == first.id
     assert decision(added) == UNDECIDED and (added.decided_at, added.decided_by_id) == (None, None)
 
 
@@ -572,6 +574,7 @@ def test_ending_a_deployment_closes_its_undecided_agenda_items_as_not_needed(app
     for item in (review, ratification):
         closed = fresh(AgendaItem, item.id)
         assert (closed.outcome, closed.decided_by_id) == ("not_needed", coordinator.id)
+        assert closed.reasons == "The camera was removed before the board met."
         assert before <= closed.decided_at <= after
     earlier = fresh(AgendaItem, ratified.id)
     assert (earlier.outcome, earlier.decided_at, earlier.decided_by_id) == (
