@@ -68,3 +68,26 @@ def test_someone_who_could_never_take_the_step_gets_no_explanation(app):
     assert unavailable_reason(other_officer, mr, "submit", today=TODAY) is None
     assert unavailable_reason(other_officer, mr, "approve", today=TODAY) is None
     assert unavailable_reason(factories.user("councillor"), mr, "endorse", today=TODAY) is None
+
+
+def test_every_undecided_item_of_a_meeting_gets_its_choices_whatever_comes_before_it(app):
+    """The meeting page asks once for all its items (STYLE.md): a decided item
+    or one whose request moved on must not stop the items after it."""
+    from cctv_requests.services.meetings import agenda, present
+    from cctv_requests.workflow.engine import meeting_choices
+
+    chair, meeting = board(attending=4)
+    decided = factories.move_request(status="rejected")
+    factories.agenda_item(meeting, decided, outcome="rejected")
+    moved_on = factories.move_request(status="withdrawn")
+    factories.agenda_item(meeting, moved_on)
+    waiting = factories.move_request(status="on_agenda")
+    open_item = factories.agenda_item(meeting, waiting)
+    items = agenda(meeting)
+    items.sort(key=lambda item: item.id)  # decided, moved on, open: in that order
+    here = {a.user_id for a in present(meeting)}
+    # No later meeting: deferring is held back, the rest are offered.
+    choices = meeting_choices(chair, meeting, items, present_ids=here, next_meeting_id=None, today=TODAY)
+    assert set(choices) == {items[1].id, open_item.id}
+    assert choices[items[1].id].blocked == ("The request has moved on: it is withdrawn.",)
+    assert [t.trigger for t in choices[open_item.id].allowed] == ["approve", "return_for_changes", "reject"]

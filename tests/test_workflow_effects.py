@@ -198,7 +198,7 @@ def test_a_board_decision_is_recorded_on_the_requests_open_item(
 
 
 def test_approval_books_the_camera_bumping_its_booking_version_by_one_and_decides_the_item(board):
-    camera, bystander = factories.camera(), factories.camera()
+    camera, bystander = factories.camera(name="Camera 9", asset_tag="RDC-09"), factories.camera()
     mr = on_agenda(board["meeting"])
     data = period(camera, date(2027, 4, 1), date(2027, 6, 24), conditions="  Signs in Polish too  ", **VOTES)
     row, (before, after) = fire_ok(mr, "approve", board["chair"], data, dest="approved")
@@ -209,6 +209,7 @@ def test_approval_books_the_camera_bumping_its_booking_version_by_one_and_decide
     [item] = items_of(mr)
     assert decision(item) == ("approved", "", 3, 1, 1)
     assert item.conditions == "Signs in Polish too"
+    assert item.terms == "Camera 9 (RDC-09), 1 April 2027 to 24 June 2027"
     assert before <= item.decided_at <= after and item.decided_by_id == board["chair"].id
     assert (booking_version(camera), booking_version(bystander)) == (1, 0)
     # A second request booking the same camera for later bumps it once more;
@@ -269,10 +270,13 @@ def test_a_chairs_action_on_an_agenda_item_decides_it_as_chair_action(app):
     meeting = factories.meeting(date(2027, 4, 14))  # planned, not in session
     chair, mr = factories.user("board", "chair"), urgent("on_agenda")
     factories.agenda_item(meeting, mr)
-    data = period(factories.camera(), date(2027, 3, 12), date(2027, 4, 30), reason=REASON_SENT)
+    camera = factories.camera(name="Camera 7", asset_tag="RDC-07")
+    data = period(camera, date(2027, 3, 12), date(2027, 4, 30), reason=REASON_SENT)
     _, (before, after) = fire_ok(mr, "approve_urgently", chair, data, dest="approved", reason=REASON)
     decided, ratification = items_of(mr)
     assert decision(decided) == ("chair_action", REASON, None, None, None)
+    # The minutes keep the decision in words, as taken.
+    assert decided.terms == "Camera 7 (RDC-07), 12 March 2027 to 30 April 2027"
     assert before <= decided.decided_at <= after and decided.decided_by_id == chair.id
     ratified = (ratification.meeting_id, ratification.kind, ratification.outcome)
     assert ratified == (meeting.id, "ratification", None)
@@ -456,7 +460,7 @@ def open_deployment(mr) -> list[tuple]:
 
 @pytest.mark.parametrize("status", ["approved", "scheduled", "live"])
 def test_ratifying_decides_only_the_ratification_and_leaves_the_request_as_it_was(board, status):
-    camera = factories.camera()
+    camera = factories.camera(name="Camera 7", asset_tag="RDC-07")
     mr = by_chairs_action(status, camera)
     ratification = factories.agenda_item(board["meeting"], mr, kind="ratification")
     review = factories.agenda_item(board["meeting"], mr, kind="review") if status == "live" else None
@@ -468,6 +472,7 @@ def test_ratifying_decides_only_the_ratification_and_leaves_the_request_as_it_wa
     assert booked == (camera.id, date(2027, 3, 1), date(2027, 5, 31), True)
     decided = fresh(AgendaItem, ratification.id)
     assert decision(decided) == ("ratified", "", 3, 1, 1)
+    assert decided.terms == "Camera 7 (RDC-07), 1 March 2027 to 31 May 2027"
     assert before <= decided.decided_at <= after and decided.decided_by_id == board["chair"].id
     if review is not None:
         assert decision(fresh(AgendaItem, review.id)) == UNDECIDED
@@ -494,6 +499,7 @@ def test_not_ratifying_before_installation_cancels_the_request_and_its_other_ope
     assert before <= row.decided_at <= after
     decided = fresh(AgendaItem, ratification.id)
     assert decision(decided) == ("not_ratified", REASON, 3, 1, 1)
+    assert decided.terms == "Request cancelled"
     assert before <= decided.decided_at <= after and decided.decided_by_id == board["chair"].id
     cancelled = fresh(AgendaItem, listed.id)
     assert (cancelled.outcome, cancelled.reasons, cancelled.decided_by_id) == (
@@ -523,6 +529,7 @@ def test_not_ratifying_after_installation_leaves_the_request_live_with_its_remov
     assert open_deployment(mr) == [(date(2027, 3, 8), None, False)]
     decided = fresh(AgendaItem, ratification.id)
     assert decision(decided) == ("not_ratified", REASON, 3, 1, 1)
+    assert decided.terms == "Camera to be removed; removal due from 10 March 2027"
     assert before <= decided.decided_at <= after and decided.decided_by_id == board["chair"].id
     assert decision(fresh(AgendaItem, review.id)) == UNDECIDED
 
@@ -540,6 +547,7 @@ def test_continuing_at_a_review_sets_the_next_review_and_decides_the_review_item
     assert open_deployment(mr) == [(date(2027, 3, 8), None, False)]
     decided = fresh(AgendaItem, review.id)
     assert decision(decided) == ("continued", reason, 3, 1, 1)
+    assert decided.terms == "Next review 9 June 2027"
     assert before <= decided.decided_at <= after and decided.decided_by_id == board["chair"].id
     assert fresh(AgendaItem, ratified.id).outcome == "ratified"
 
@@ -554,6 +562,7 @@ def test_ending_at_a_review_orders_the_removal_today_and_decides_the_review_item
     assert open_deployment(mr) == [(date(2027, 3, 8), None, False)]
     decided = fresh(AgendaItem, review.id)
     assert decision(decided) == ("removal_ordered", REASON, 3, 1, 1)
+    assert decided.terms == "Camera to be removed; removal due from 10 March 2027"
     assert before <= decided.decided_at <= after and decided.decided_by_id == board["chair"].id
     assert decision(fresh(AgendaItem, ratification.id)) == UNDECIDED
 
