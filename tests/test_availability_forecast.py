@@ -80,3 +80,21 @@ def test_a_camera_out_of_service_is_never_free():
     assert faulty.free_for(date(2027, 3, 1), date(2027, 3, 2)) is False
     assert faulty.next_free(date(2027, 3, 1), 1) is None
     assert camera_now().next_free(date(2027, 3, 1), 1) == date(2027, 3, 1)
+
+
+@pytest.mark.parametrize(
+    "start,weeks,expected",
+    [
+        # From the wanted start for the duration, as the approve form offers it.
+        (date(2027, 3, 1), 12, (date(2027, 3, 1), date(2027, 5, 24))),
+        # A request that has not said when, or for how long, asks for nothing yet.
+        (None, 12, None),
+        (date(2027, 3, 1), None, None),
+        (None, None, None),
+    ],
+)
+def test_the_period_a_request_asks_for(start, weeks, expected):
+    from cctv_requests.services.availability import wanted_period
+
+    asked = SimpleNamespace(wanted_start=start, duration_weeks=weeks)
+    assert wanted_period(asked) == expected
