@@ -13,6 +13,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..extensions import db
 from .base import UTCDateTime, check_in, utcnow
 from .places import Site
+from .users import User
 
 SERVICE_STATUSES = {
     "in_service": "In service",
@@ -80,3 +81,71 @@ class Deployment(db.Model):
     @property
     def is_open(self) -> bool:
         return self.removed_on is None
+
+    def on_site(self, day: date) -> bool:
+        """Whether the camera was at this site on ``day``. The day it comes
+        down belongs to the site it moves to next."""
+        return self.installed_on <= day and (self.removed_on is None or day < self.removed_on)
+
+
+CAMERA_LOG_KINDS = {
+    "added": "Added to the register",
+    "edited": "Details changed",
+    "status": "Service status changed",
+    "maintenance": "Maintenance note",
+}
+
+
+class CameraLogEntry(db.Model):
+    """One line of a camera's register history: added, details changed,
+    service status changed, or a maintenance note. Only ever added to."""
+
+    __tablename__ = "camera_log"
+    __table_args__ = (
+        sa.CheckConstraint(check_in("kind", CAMERA_LOG_KINDS), name="kind_known"),
+        sa.CheckConstraint(
+            "to_status IS NULL OR " + check_in("to_status", SERVICE_STATUSES), name="to_status_known"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    camera_id: Mapped[int] = mapped_column(sa.ForeignKey("cameras.id"), index=True)
+    kind: Mapped[str] = mapped_column(sa.String(20))
+    from_status: Mapped[str | None] = mapped_column(sa.String(20))
+    to_status: Mapped[str | None] = mapped_column(sa.String(20))
+    note: Mapped[str] = mapped_column(sa.Text, default="")
+    recorded_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    recorded_by: Mapped[User] = relationship(lazy="joined", innerjoin=True)
+
+    @property
+    def kind_label(self) -> str:
+        return CAMERA_LOG_KINDS[self.kind]
+
+
+CORRECTABLE_DATES = {"installed_on": "Date installed", "removed_on": "Date removed"}
+
+
+class DeploymentCorrection(db.Model):
+    """A mistaken installation or removal date put right. The deployment
+    carries the corrected date; this row keeps what was recorded before, who
+    corrected it and why, so the history shows both."""
+
+    __tablename__ = "deployment_corrections"
+    __table_args__ = (sa.CheckConstraint(check_in("field", CORRECTABLE_DATES), name="field_known"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    deployment_id: Mapped[int] = mapped_column(sa.ForeignKey("deployments.id"), index=True)
+    field: Mapped[str] = mapped_column(sa.String(20))
+    old_value: Mapped[date]
+    new_value: Mapped[date]
+    reason: Mapped[str] = mapped_column(sa.Text)
+    recorded_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    recorded_by: Mapped[User] = relationship(lazy="joined", innerjoin=True)
+
+    @property
+    def field_label(self) -> str:
+        return CORRECTABLE_DATES[self.field]

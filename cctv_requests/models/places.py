@@ -12,6 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
 from .base import UTCDateTime, check_in, utcnow
+from .users import User
 
 MOUNTINGS = {
     "lamp_column": "Lamp column",
@@ -57,3 +58,37 @@ class Site(db.Model):
 
     def __repr__(self) -> str:
         return f"<Site {self.id} {self.street}>"
+
+
+# The details of a site the coordinator may correct, with their labels.
+SITE_DETAILS = {
+    "ward_id": "Ward",
+    "street": "Street name",
+    "exact_location": "Exact location",
+    "latitude": "Latitude",
+    "longitude": "Longitude",
+    "view_description": "What the camera needs to see",
+    "mounting": "Mounting",
+}
+
+
+class SiteCorrection(db.Model):
+    """One detail of a site corrected by the coordinator: what it said
+    before, what it says now, who changed it and why."""
+
+    __tablename__ = "site_corrections"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int] = mapped_column(sa.ForeignKey("sites.id"), index=True)
+    field: Mapped[str] = mapped_column(sa.String(40))
+    old_value: Mapped[str] = mapped_column(sa.Text, default="")
+    new_value: Mapped[str] = mapped_column(sa.Text, default="")
+    reason: Mapped[str] = mapped_column(sa.Text)
+    recorded_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    recorded_by: Mapped[User] = relationship(lazy="joined", innerjoin=True)
+
+    @property
+    def field_label(self) -> str:
+        return SITE_DETAILS.get(self.field, self.field)

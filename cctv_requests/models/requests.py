@@ -104,12 +104,18 @@ class MoveRequest(db.Model):
     installation_date: Mapped[date | None]
     installer: Mapped[str] = mapped_column(sa.String(120), default="")
     installation_cost: Mapped[Decimal | None] = mapped_column(sa.Numeric(10, 2))
+    # What the move cost in the end, recorded with the installation.
+    actual_cost: Mapped[Decimal | None] = mapped_column(sa.Numeric(10, 2))
     installed_on: Mapped[date | None]
     review_due: Mapped[date | None]
     removed_on: Mapped[date | None]
     # Set when the board orders a live camera down (a chair's action not
     # ratified, or a review that ends it); the coordinator then removes it.
     removal_due: Mapped[date | None]
+    # Recorded at removal: until when the recordings from this deployment
+    # are kept, and what was kept beyond that (for example, for evidence).
+    recordings_kept_until: Mapped[date | None]
+    recordings_note: Mapped[str] = mapped_column(sa.Text, default="")
 
     # Evaluation.
     incidents_before: Mapped[int | None]
@@ -160,3 +166,38 @@ class MoveRequest(db.Model):
 
     def __repr__(self) -> str:
         return f"<MoveRequest {self.reference} {self.status}>"
+
+
+class SiteSurvey(db.Model):
+    """What must be in place between approval and installation: the site
+    survey, the consents with their dates and references. One per request;
+    the go-live gates read it (DESIGN.md section 4: record_installation)."""
+
+    __tablename__ = "site_surveys"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    move_request_id: Mapped[int] = mapped_column(sa.ForeignKey("move_requests.id"), unique=True)
+    surveyed_on: Mapped[date | None]
+    surveyor: Mapped[str] = mapped_column(sa.String(120), default="")
+    mounting_notes: Mapped[str] = mapped_column(sa.Text, default="")
+    power_notes: Mapped[str] = mapped_column(sa.Text, default="")
+    sight_lines: Mapped[str] = mapped_column(sa.Text, default="")
+    masking_needed: Mapped[str] = mapped_column(sa.Text, default="")
+    landowner_consent_on: Mapped[date | None]
+    landowner_consent_reference: Mapped[str] = mapped_column(sa.String(60), default="")
+    highway_consent_on: Mapped[date | None]
+    highway_consent_reference: Mapped[str] = mapped_column(sa.String(60), default="")
+    # Bumped by every save: two people saving at once cannot both win.
+    version: Mapped[int] = mapped_column(default=1)
+    updated_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    updated_by: Mapped[User] = relationship(lazy="joined", innerjoin=True)
+
+    @property
+    def survey_done(self) -> bool:
+        return self.surveyed_on is not None and bool(self.surveyor.strip())
+
+    @property
+    def consents_done(self) -> bool:
+        return self.landowner_consent_on is not None and self.highway_consent_on is not None
