@@ -52,7 +52,7 @@ node_modules/.installed: package.json package-lock.json
 
 assets: cctv_requests/static/app.css
 
-cctv_requests/static/app.css: node_modules/.installed assets/build.mjs assets/scss/app.scss assets/js/app.mjs assets/images/favicon.svg
+cctv_requests/static/app.css: node_modules/.installed assets/build.mjs assets/scss/app.scss assets/scss/_map.scss assets/scss/_availability.scss assets/js/app.mjs assets/js/map.mjs assets/images/favicon.svg
 	node assets/build.mjs
 
 clean:

@@ -27,6 +27,10 @@ class Config:
     # Published counts below this are shown as "fewer than N" (DESIGN.md section 3).
     SMALL_NUMBER_THRESHOLD = int(os.environ.get("SMALL_NUMBER_THRESHOLD", "5"))
     MAX_CONTENT_LENGTH = 512 * 1024
+    # The map of camera sites: where its tiles come from and the credit they
+    # need (plain text). The CSP lets images load from this URL's origin.
+    MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+    MAP_TILE_ATTRIBUTION = os.environ.get("MAP_TILE_ATTRIBUTION", "© OpenStreetMap contributors")
     WTF_CSRF_TIME_LIMIT = None
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
@@ -46,6 +50,9 @@ class TestConfig(Config):
     SECRET_KEY = "test-only-not-secret"
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
     WTF_CSRF_ENABLED = False
+    # Nothing listens here: the tests run as on a machine with no internet,
+    # so the map page must work without its tiles.
+    MAP_TILE_URL = "http://127.0.0.1:9/{z}/{x}/{y}.png"
 
 
 class ProductionConfig(Config):

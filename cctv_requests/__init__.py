@@ -27,12 +27,13 @@ def create_app(config=None) -> Flask:
     if not app.config.get("SECRET_KEY"):
         raise RuntimeError("SECRET_KEY must be set in the environment.")
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
-    if not app.config.get("COUNCIL_NAME") or not app.config.get("MEETING_RULES"):
-        from .services import calendar, district
+    if not all(app.config.get(key) for key in ("COUNCIL_NAME", "MEETING_RULES", "DEPLOYMENT_RULES")):
+        from .services import calendar, deployments, district
 
         district_data = district.load(app.config.get("DISTRICT_CONFIG"))
         app.config["COUNCIL_NAME"] = app.config.get("COUNCIL_NAME") or district_data["council_name"]
         app.config.setdefault("MEETING_RULES", calendar.rules_from(district_data))
+        app.config.setdefault("DEPLOYMENT_RULES", deployments.rules_from(district_data))
 
     app.jinja_loader = ChoiceLoader(
         [
@@ -57,14 +58,17 @@ def create_app(config=None) -> Flask:
     from . import models  # noqa: F401  (registers the tables with the metadata)
     from .admin.views import bp as admin_bp
     from .auth.views import bp as auth_bp
+    from .cameras.map import bp as camera_map_bp
+    from .cameras.sites import bp as sites_bp
     from .cameras.views import bp as cameras_bp
     from .main.views import bp as main_bp
     from .meetings.papers import bp as papers_bp
     from .meetings.views import bp as meetings_bp
     from .move_requests.views import bp as requests_bp
 
-    for blueprint in (main_bp, auth_bp, requests_bp, meetings_bp, papers_bp, cameras_bp, admin_bp):
+    for blueprint in (main_bp, auth_bp, requests_bp, meetings_bp, papers_bp, cameras_bp, sites_bp, admin_bp):
         app.register_blueprint(blueprint)
+    app.register_blueprint(camera_map_bp)
 
     from .web import init_web
 

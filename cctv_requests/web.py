@@ -1,9 +1,11 @@
 """Request-wide behaviour: the signed-in user, security headers, error pages
 and what every template needs."""
 
+import re
 import secrets
 import uuid
 from datetime import date, datetime
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -38,6 +40,21 @@ def load_user(session_token: str) -> User | None:
     )
 
 
+# A host as a CSP source may hold only these characters ("*" for a subdomain).
+_CSP_HOST = re.compile(r"[A-Za-z0-9.*:\[\]-]+")
+
+
+def map_tile_origin(tile_url: str | None) -> str | None:
+    """The origin (scheme and host) of the map's tile server, as a CSP
+    source, or None if the URL has none. A ``{s}`` subdomain placeholder
+    becomes ``*``."""
+    parts = urlsplit(tile_url or "")
+    host = parts.netloc.replace("{s}", "*")
+    if parts.scheme not in ("http", "https") or not _CSP_HOST.fullmatch(host):
+        return None
+    return f"{parts.scheme}://{host}"
+
+
 def init_web(app: Flask) -> None:
     login_manager.login_view = "auth.sign_in"
     login_manager.login_message = "Sign in to continue."
@@ -59,10 +76,13 @@ def init_web(app: Flask) -> None:
     @app.after_request
     def security_headers(response):
         nonce = g.get("csp_nonce", "")
+        # The map's tiles are the only images from elsewhere.
+        tiles = map_tile_origin(current_app.config.get("MAP_TILE_URL"))
+        img_src = f"'self' data: {tiles}" if tiles else "'self' data:"
         response.headers["Content-Security-Policy"] = (
             "default-src 'self'; "
             f"script-src 'self' 'nonce-{nonce}'; "
-            "style-src 'self'; img-src 'self' data:; font-src 'self'; "
+            f"style-src 'self'; img-src {img_src}; font-src 'self'; "
             "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
         )
         response.headers["X-Content-Type-Options"] = "nosniff"

@@ -17,6 +17,7 @@ from cctv_requests.models import (
     MoveRequest,
     Priority,
     Site,
+    SiteSurvey,
     User,
     Ward,
 )
@@ -165,7 +166,30 @@ def move_request(
     )
     db.session.add(mr)
     db.session.commit()
+    if status in ("approved", "scheduled"):
+        # Ready to go live once its installation is booked: the survey done
+        # and both consents given (the go-live gates).
+        survey(mr)
     return mr
+
+
+def survey(mr: MoveRequest, **fields) -> SiteSurvey:
+    """A complete site survey and consents for ``mr``; override to leave gaps."""
+    values = {
+        "surveyed_on": date(2026, 1, 5),
+        "surveyor": "A. Surveyor, Herts CCTV",
+        "sight_lines": "Clear",
+        "landowner_consent_on": date(2026, 1, 6),
+        "landowner_consent_reference": "LAND-1",
+        "highway_consent_on": date(2026, 1, 7),
+        "highway_consent_reference": "HWY-1",
+        "updated_by_id": mr.requester_id,
+    }
+    values.update(fields)
+    row = SiteSurvey(move_request_id=mr.id, **values)
+    db.session.add(row)
+    db.session.commit()
+    return row
 
 
 def meeting(meets_on: date | None = None, status: str = "planned", attendees=(), quorum: int = 3) -> Meeting:

@@ -230,7 +230,15 @@ RULES = (
         ("coordinator",),
         ("installation_in_period", "camera_available"),
     ),
-    Rule("record_installation", ("scheduled",), "live", ("coordinator",), ("installation_ready",)),
+    # Issue 7: the survey and both consents recorded, the approved camera in
+    # service, then the installation's own answers.
+    Rule(
+        "record_installation",
+        ("scheduled",),
+        "live",
+        ("coordinator",),
+        ("site_prepared", "approved_camera_in_service", "installation_ready"),
+    ),
     # README: a review between meetings is the coordinator's to record; the
     # board's review decision is taken at a meeting, as an agenda item.
     Rule("continue_deployment", ("live",), "live", ("coordinator",), ("review_recorded",)),
@@ -264,7 +272,14 @@ RULES = (
         item_kind="review",
     ),
     Rule("end_at_review", ("live",), "live", ("chair",), (*VOTED, "reason_given"), item_kind="review"),
-    Rule("record_evaluation", ("ended",), "closed", ("coordinator",), ("evaluation_recorded",)),
+    # The "after" count needs the configured weeks after removal to be over.
+    Rule(
+        "record_evaluation",
+        ("ended",),
+        "closed",
+        ("coordinator",),
+        ("after_period_over", "evaluation_recorded"),
+    ),
 )
 
 

@@ -56,7 +56,14 @@ def build() -> Scene:
     factories.agenda_item(held, decided, outcome="rejected", reasons="INTELSECRET reasons")
     users["board"].calendar_token = "feed-" + "k" * 40
     camera = factories.camera()
-    factories.deployment(camera, factories.site(ward, street=STREET_MARK))
+    deployed_at = factories.site(ward, street=STREET_MARK)
+    deployment = factories.deployment(camera, deployed_at)
+    approved = factories.move_request(
+        requester=users["officer"],
+        sponsor=users["sponsor"],
+        status="approved",
+        site_obj=factories.site(ward, street=STREET_MARK),
+    )
     return Scene(
         users=users,
         ids={
@@ -68,5 +75,8 @@ def build() -> Scene:
             "held": held.id,
             "feed_key": users["board"].calendar_token,
             "camera": camera.id,
+            "deployment": deployment.id,
+            "site": deployed_at.id,
+            "approved": approved.id,
         },
     )

@@ -111,6 +111,42 @@ MATRIX = [
     ("papers.calendar_feed", "GET", "/meetings/calendar.ics?key={feed_key}", None, PUBLIC),
     ("cameras.index", "GET", "/cameras", None, answers(SIGNED_IN)),
     ("cameras.show", "GET", "/cameras/{camera}", None, answers(SIGNED_IN)),
+    ("cameras.availability_page", "GET", "/cameras/availability", None, answers(READERS)),
+    ("cameras.costs_page", "GET", "/cameras/costs", None, answers(BOARD)),
+    ("cameras.new", "GET", "/cameras/new", None, answers(("coordinator",))),
+    # An empty form comes back with its errors for the coordinator.
+    ("cameras.new", "POST", "/cameras/new", {}, answers(("coordinator",))),
+    ("cameras.edit", "GET", "/cameras/{camera}/edit", None, answers(("coordinator",))),
+    # An empty post leaves every detail as it was: nothing to change.
+    ("cameras.edit", "POST", "/cameras/{camera}/edit", {}, answers(("coordinator",), REDIRECT)),
+    ("cameras.status", "GET", "/cameras/{camera}/status", None, answers(("coordinator",))),
+    ("cameras.status", "POST", "/cameras/{camera}/status", {}, answers(("coordinator",))),
+    ("cameras.note", "GET", "/cameras/{camera}/note", None, answers(("coordinator",))),
+    ("cameras.note", "POST", "/cameras/{camera}/note", {}, answers(("coordinator",))),
+    (
+        "cameras.correct",
+        "GET",
+        "/cameras/deployments/{deployment}/correct/installed_on",
+        None,
+        answers(("coordinator",)),
+    ),
+    (
+        "cameras.correct",
+        "POST",
+        "/cameras/deployments/{deployment}/correct/installed_on",
+        {},
+        answers(("coordinator",)),
+    ),
+    ("camera_map.index", "GET", "/cameras/map", None, answers(BOARD)),
+    ("sites.index", "GET", "/sites", None, answers(READERS)),
+    # The officer and sponsor see a site's page only where they have a request.
+    ("sites.show", "GET", "/sites/{site}", None, answers(BOARD)),
+    ("sites.correct", "GET", "/sites/{site}/correct", None, answers(("coordinator",))),
+    ("sites.correct", "POST", "/sites/{site}/correct", {}, answers(("coordinator",))),
+    ("move_requests.survey", "GET", "/requests/{approved}/survey", None, answers(("coordinator",))),
+    # Every survey answer is optional, so an empty post is saved, or refused
+    # as out of date: either way back to the request.
+    ("move_requests.survey", "POST", "/requests/{approved}/survey", {}, answers(("coordinator",), REDIRECT)),
     ("admin.users", "GET", "/admin/users", None, answers(("admin",))),
 ]
 

@@ -597,7 +597,8 @@ def test_a_chairs_action_not_ratified_once_the_camera_is_up_sets_a_removal_for_t
 
     login_as("coordinator")
     removed = client.post(
-        f"/requests/{urgent.id}/end-deployment", data=answers(urgent, removed_on=TODAY, signs_removed="y")
+        f"/requests/{urgent.id}/end-deployment",
+        data=answers(urgent, removed_on=TODAY, signs_removed="y", recordings_kept_until=days(31)),
     )
     assert removed.status_code == 302, error_summary(removed)
     ended = fresh(MoveRequest, urgent.id)

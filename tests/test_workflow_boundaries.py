@@ -181,10 +181,20 @@ def test_a_removal_dated_today_is_accepted_and_tomorrow_is_refused(app):
     mr, _ = live(factories.camera(), TODAY - 30 * DAY)
     with pytest.raises(engine.Refused, match="removed cannot be in the future"):
         engine.fire(
-            mr, "end_deployment", coordinator, {"removed_on": TODAY + DAY, "signs_removed": True}, today=TODAY
+            mr,
+            "end_deployment",
+            coordinator,
+            {"removed_on": TODAY + DAY, "signs_removed": True, "recordings_kept_until": date(2100, 1, 1)},
+            today=TODAY,
         )
     assert (fresh(mr).status, fresh(mr).removed_on) == ("live", None)
-    engine.fire(mr, "end_deployment", coordinator, {"removed_on": TODAY, "signs_removed": True}, today=TODAY)
+    engine.fire(
+        mr,
+        "end_deployment",
+        coordinator,
+        {"removed_on": TODAY, "signs_removed": True, "recordings_kept_until": date(2100, 1, 1)},
+        today=TODAY,
+    )
     assert (fresh(mr).status, fresh(mr).removed_on) == ("ended", TODAY)
 
 
@@ -197,12 +207,16 @@ def test_a_removal_on_the_installation_day_is_accepted_and_the_day_before_is_ref
             mr,
             "end_deployment",
             coordinator,
-            {"removed_on": installed - DAY, "signs_removed": True},
+            {"removed_on": installed - DAY, "signs_removed": True, "recordings_kept_until": date(2100, 1, 1)},
             today=TODAY,
         )
     assert fresh(mr).status == "live"
     engine.fire(
-        mr, "end_deployment", coordinator, {"removed_on": installed, "signs_removed": True}, today=TODAY
+        mr,
+        "end_deployment",
+        coordinator,
+        {"removed_on": installed, "signs_removed": True, "recordings_kept_until": date(2100, 1, 1)},
+        today=TODAY,
     )
     assert (fresh(mr).status, fresh(mr).removed_on) == ("ended", installed)
 
@@ -338,7 +352,12 @@ def test_ending_a_deployment_closes_the_cameras_open_deployment(app):
     coordinator = factories.user("coordinator")
     camera = factories.camera()
     mr, deployment = live(camera, TODAY - 30 * DAY)
-    engine.fire(mr, "end_deployment", coordinator, {"removed_on": TODAY - 2 * DAY, "signs_removed": True})
+    engine.fire(
+        mr,
+        "end_deployment",
+        coordinator,
+        {"removed_on": TODAY - 2 * DAY, "signs_removed": True, "recordings_kept_until": date(2100, 1, 1)},
+    )
     row = db.session.get(Deployment, deployment.id)
     assert (row.removed_on, row.signs_removed) == (TODAY - 2 * DAY, True)
     assert (fresh(mr).status, fresh(mr).removed_on) == ("ended", TODAY - 2 * DAY)
@@ -349,7 +368,12 @@ def test_a_removed_camera_can_be_installed_elsewhere_from_its_removal_day(app):
     coordinator = factories.user("coordinator")
     camera = factories.camera()
     old, old_deployment = live(camera, TODAY - 30 * DAY)
-    engine.fire(old, "end_deployment", coordinator, {"removed_on": TODAY - 2 * DAY, "signs_removed": True})
+    engine.fire(
+        old,
+        "end_deployment",
+        coordinator,
+        {"removed_on": TODAY - 2 * DAY, "signs_removed": True, "recordings_kept_until": date(2100, 1, 1)},
+    )
     new = scheduled(camera, TODAY - 2 * DAY)
     data = {**INSTALLED, "installed_on": TODAY - 2 * DAY, "review_due": TODAY + 30 * DAY}
     engine.fire(new, "record_installation", coordinator, data)
@@ -362,7 +386,12 @@ def test_a_camera_cannot_be_installed_elsewhere_before_its_removal_day(app):
     coordinator = factories.user("coordinator")
     camera = factories.camera()
     old, _ = live(camera, TODAY - 30 * DAY)
-    engine.fire(old, "end_deployment", coordinator, {"removed_on": TODAY - 2 * DAY, "signs_removed": True})
+    engine.fire(
+        old,
+        "end_deployment",
+        coordinator,
+        {"removed_on": TODAY - 2 * DAY, "signs_removed": True, "recordings_kept_until": date(2100, 1, 1)},
+    )
     new = scheduled(camera, TODAY - 5 * DAY)
     data = {**INSTALLED, "installed_on": TODAY - 5 * DAY, "review_due": TODAY + 30 * DAY}
     with pytest.raises(engine.Refused):

@@ -380,7 +380,7 @@ def test_ending_a_deployment_closes_only_the_requests_open_deployment(app):
     current = factories.deployment(
         factories.camera(), mr.site, installed_on=date(2027, 2, 1), move_request_id=mr.id
     )
-    data = {"removed_on": date(2027, 3, 9), "signs_removed": True}
+    data = {"removed_on": date(2027, 3, 9), "signs_removed": True, "recordings_kept_until": date(2100, 1, 1)}
     row, _ = fire_ok(mr, "end_deployment", factories.user("coordinator"), data, dest="ended")
     assert row.removed_on == date(2027, 3, 9)
     assert closed_and_signs(current) == (date(2027, 3, 9), True)
@@ -577,7 +577,7 @@ def test_ending_a_deployment_closes_its_undecided_agenda_items_as_not_needed(app
     ratification = factories.agenda_item(coming, mr, kind="ratification")
     neighbour = factories.agenda_item(coming, by_chairs_action("live", factories.camera()), kind="review")
     coordinator = factories.user("coordinator")
-    data = {"removed_on": date(2027, 3, 9), "signs_removed": True}
+    data = {"removed_on": date(2027, 3, 9), "signs_removed": True, "recordings_kept_until": date(2100, 1, 1)}
     row, (before, after) = fire_ok(mr, "end_deployment", coordinator, data, dest="ended")
     assert row.removed_on == date(2027, 3, 9)
     for item in (review, ratification):

@@ -10,7 +10,16 @@ import pytest
 import sqlalchemy as sa
 
 from cctv_requests.extensions import db
-from cctv_requests.models import AgendaItem, Attendance, AuditEvent, Camera, Interest, Meeting, MoveRequest
+from cctv_requests.models import (
+    AgendaItem,
+    Attendance,
+    AuditEvent,
+    Camera,
+    Interest,
+    Meeting,
+    MoveRequest,
+    SiteSurvey,
+)
 from cctv_requests.models.meetings import ITEM_KINDS as MODEL_ITEM_KINDS
 from cctv_requests.models.meetings import MEETING_STATUSES as MODEL_MEETING_STATUSES
 from cctv_requests.workflow import engine
@@ -134,12 +143,15 @@ def valid_data(w: World, trigger: str, mr: MoveRequest) -> dict:
             "installed_on": TODAY,
             "dpia_reference": "DPIA-1",
             "signage_confirmed": True,
-            "consents_recorded": True,
             "review_due": TODAY + timedelta(days=90),
         },
         "continue_deployment": {"review_due": TODAY + timedelta(days=90)},
         "continue_at_review": {"review_due": TODAY + timedelta(days=90)},
-        "end_deployment": {"removed_on": TODAY, "signs_removed": True},
+        "end_deployment": {
+            "removed_on": TODAY,
+            "signs_removed": True,
+            "recordings_kept_until": date(2100, 1, 1),
+        },
         "record_evaluation": {"incidents_before": 10, "incidents_during": 4, "incidents_after": 6},
     }
     votes = VOTES if trigger in AT_MEETING else {}
@@ -283,6 +295,29 @@ def _set(**fields):
 def _data(**fields):
     def apply(w, mr, actor, data):
         data.update(fields)
+
+    return apply
+
+
+def _survey(**fields):
+    def apply(w, mr, actor, data):
+        row = db.session.scalar(sa.select(SiteSurvey).where(SiteSurvey.move_request_id == mr.id))
+        for key, value in fields.items():
+            setattr(row, key, value)
+        db.session.commit()
+
+    return apply
+
+
+def _no_survey(w, mr, actor, data):
+    db.session.execute(sa.delete(SiteSurvey).where(SiteSurvey.move_request_id == mr.id))
+    db.session.commit()
+
+
+def _camera_status(status):
+    def apply(w, mr, actor, data):
+        db.session.get(Camera, mr.approved_camera_id).service_status = status
+        db.session.commit()
 
     return apply
 
@@ -664,10 +699,11 @@ BREAKERS: dict[str, tuple[Breaker, ...]] = {
         ),
         B("signs not confirmed", _data(signage_confirmed=False), False, "Confirm that the signs are up."),
         B(
-            "consents not confirmed",
-            _data(consents_recorded=False),
+            "highway consent dated after the installation",
+            _survey(highway_consent_on=TODAY + timedelta(days=1)),
             False,
-            "Confirm that the landowner and highway consents are recorded.",
+            "The highway authority's consent is dated 11 March 2027, after that date. "
+            "The camera cannot go up before it.",
         ),
         B(
             "review on the installation day",
@@ -712,6 +748,68 @@ BREAKERS: dict[str, tuple[Breaker, ...]] = {
             _data(signs_removed=False),
             False,
             "Confirm that the signs have been removed.",
+        ),
+        B(
+            "no retention date",
+            _data(recordings_kept_until=None),
+            False,
+            "Enter the date the recordings are kept until.",
+        ),
+        B(
+            "recordings kept until the day before removal",
+            _data(recordings_kept_until=TODAY - timedelta(days=1)),
+            False,
+            "The recordings must be kept until at least the date the camera was removed.",
+        ),
+    ),
+    "site_prepared": (
+        B(
+            "no site survey",
+            _survey(surveyed_on=None),
+            True,
+            "Record the site survey before the camera goes live.",
+        ),
+        B(
+            "no consents",
+            _survey(landowner_consent_on=None, highway_consent_on=None),
+            True,
+            "Record the landowner's consent and the highway authority's consent before the camera goes live.",
+        ),
+        B(
+            "nothing recorded",
+            _no_survey,
+            True,
+            "Record the site survey, the landowner's consent and the highway authority's consent "
+            "before the camera goes live.",
+        ),
+        B(
+            "no signage plan",
+            _set(signage_plan="  "),
+            True,
+            "The request has no signage plan. The camera cannot go live without one.",
+        ),
+    ),
+    "approved_camera_in_service": (
+        B(
+            "the camera became faulty",
+            _camera_status("faulty"),
+            True,
+            "The approved camera is not in service. It cannot be installed until it is repaired.",
+        ),
+        B(
+            "the camera was retired",
+            _camera_status("retired"),
+            True,
+            "The approved camera is not in service. It cannot be installed until it is repaired.",
+        ),
+    ),
+    "after_period_over": (
+        # The district's 12 weeks after a removal on 3 March 2027 end on 26 May 2027.
+        B(
+            "removed a week ago",
+            _set(removed_on=TODAY - timedelta(days=7)),
+            True,
+            "The evaluation counts incidents in the weeks after removal. Record it on or after 27 May 2027.",
         ),
     ),
     "evaluation_recorded": (

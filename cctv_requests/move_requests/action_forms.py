@@ -10,7 +10,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextInput,
 )
 from wtforms import BooleanField, StringField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from ..forms import GovDateField, InRange, ListSelectField, MoneyField, VersionedForm, WholeNumberField, strip
 
@@ -27,6 +27,7 @@ GUARD_FIELDS = {
     "review_recorded": "review_due",
     "meeting_accepts_items": "meeting_id",
     "installation_in_period": "installation_date",
+    "removal_recorded": "removed_on",
 }
 
 
@@ -195,27 +196,38 @@ class UrgentApproveForm(_BookingForm):
     )
 
 
+def _cost(label, missing, required=True, hint=""):
+    validators = [InRange(0, 1000000, message=f"{label} must be between £0 and £1,000,000")]
+    validators.insert(0, InputRequired(message=missing) if required else Optional())
+    return MoneyField(
+        label,
+        widget=GovTextInput(),
+        description=hint,
+        places=2,
+        invalid_message=f"{label} must be an amount in pounds, like 850 or 850.50",
+        validators=validators,
+    )
+
+
 class ScheduleForm(_CameraForm):
     installation_date = _date("Installation date", "Enter the installation date")
     installer = _text("Installer", "Enter the installer", 120)
-    installation_cost = MoneyField(
-        "Cost of the installation, in pounds",
-        widget=GovTextInput(),
-        places=2,
-        invalid_message="Cost must be an amount in pounds, like 850 or 850.50",
-        validators=[
-            InputRequired(message="Enter the cost of the installation"),
-            InRange(0, 1000000, message="Cost must be between £0 and £1,000,000"),
-        ],
-    )
+    installation_cost = _cost("Cost of the installation, in pounds", "Enter the cost of the installation")
 
 
 class InstallForm(ActionForm):
     installed_on = _date("Date installed", "Enter the date the camera was installed")
-    dpia_reference = _text("DPIA reference", "Enter the DPIA reference", 60)
-    signage_confirmed = _confirm("The signs are up", "Confirm that the signs are up")
-    consents_recorded = _confirm(
-        "The landowner and highway consents are recorded", "Confirm that the consents are recorded"
+    dpia_reference = _text(
+        "DPIA or location annex reference", "Enter the DPIA or location annex reference", 60
+    )
+    signage_confirmed = _confirm(
+        "The signs are up, as the signage plan says", "Confirm that the signs are up"
+    )
+    actual_cost = _cost(
+        "Actual cost of the move, in pounds",
+        "Enter the actual cost of the move",
+        required=False,
+        hint="Leave blank if it was the cost booked with the installer",
     )
     review_due = _date(
         "Review due", "Enter the review date", hint="When the board should next review this deployment"
@@ -232,12 +244,22 @@ class ReviewForm(ActionForm):
 class RemovalForm(ActionForm):
     removed_on = _date("Date removed", "Enter the date the camera was removed")
     signs_removed = _confirm("The signs have been removed", "Confirm that the signs have been removed")
+    recordings_kept_until = _date(
+        "Recordings kept until",
+        "Enter the date the recordings are kept until",
+        hint="The date the recordings from this deployment will be deleted, unless kept as evidence",
+    )
+    recordings_note = _reason(
+        "Recordings kept beyond that date",
+        hint="Leave blank if none. For example: footage of 3 May kept for the police, reference 41/1234/27",
+        required=False,
+    )
     refusal_field = "removed_on"
 
 
 class EvaluationForm(ActionForm):
     incidents_before = _count(
-        "Incidents in the same length of time before the deployment",
+        "Incidents before the deployment",
         "Enter the number of incidents before",
         "Incidents before",
     )
@@ -245,7 +267,7 @@ class EvaluationForm(ActionForm):
         "Incidents during the deployment", "Enter the number of incidents during", "Incidents during"
     )
     incidents_after = _count(
-        "Incidents in the same length of time after the deployment",
+        "Incidents after the deployment",
         "Enter the number of incidents after",
         "Incidents after",
     )

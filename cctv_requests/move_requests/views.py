@@ -1,6 +1,6 @@
 """Filing a request, reading it, and every action on it."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import sqlalchemy as sa
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
@@ -8,9 +8,10 @@ from flask_login import current_user
 
 from .. import audit
 from ..access import RESTRICTED_ROLES, deny, roles_required, site_precision
+from ..cameras.forms import SurveyForm
 from ..extensions import db
 from ..models import AgendaItem, AuditEvent, Meeting, MoveRequest
-from ..services import agendas, availability
+from ..services import agendas, availability, deployments, evaluation, preparation
 from ..services.requests import (
     REASSIGNABLE,
     create_request,
@@ -184,6 +185,9 @@ def show(request_id: int):
     move_request = get_move_request(request_id)
     precision = site_precision(current_user, move_request)
     _record_exact_view(move_request, precision)
+    restricted = current_user.has_role(*RESTRICTED_ROLES)
+    survey = preparation.survey_for(move_request.id) if restricted else None
+    going_live = restricted and move_request.status in preparation.EDITABLE
     return render_template(
         "move_requests/show.html",
         move_request=move_request,
@@ -191,8 +195,46 @@ def show(request_id: int):
         actions=engine.allowed_actions(current_user, move_request),
         history=_history(move_request),
         ratification=_ratification(move_request),
+        survey=survey,
+        checklist=preparation.checklist(move_request, survey) if going_live else [],
+        evaluation=evaluation.compare(move_request) if move_request.incidents_before is not None else None,
         title=f"{move_request.reference}: {move_request.title}",
     )
+
+
+@bp.route("/<int:request_id>/survey", methods=["GET", "POST"])
+@roles_required("coordinator")
+def survey(request_id: int):
+    """The site survey and the consents, recorded between approval and
+    installation; the go-live gates read them."""
+    move_request = get_move_request(request_id)
+    if move_request.status not in preparation.EDITABLE:
+        flash("The site survey and consents can be recorded only between approval and installation.", "info")
+        return redirect(url_for(".show", request_id=move_request.id))
+    record = preparation.survey_for(move_request.id)
+    form = SurveyForm(obj=record)
+    if request.method == "GET":
+        form.version.data = record.version if record else 0
+    if form.validate_on_submit():
+        seen = str(form.version.data or "")
+        if preparation.save_survey(
+            move_request, form.details(), current_user, int(seen) if seen.isdigit() else None
+        ):
+            flash("Site survey and consents saved.", "success")
+            return redirect(url_for(".show", request_id=move_request.id))
+        flash(
+            "Someone else saved the survey meanwhile. Their answers are shown; make your changes again.",
+            "info",
+        )
+        return redirect(url_for(".survey", request_id=move_request.id))
+    html = render_template(
+        "move_requests/survey.html",
+        form=form,
+        move_request=move_request,
+        title=f"Site survey and consents: {move_request.reference}",
+    )
+    _record_exact_view(move_request, "exact")
+    return html
 
 
 def _ratification(move_request: MoveRequest) -> AgendaItem | None:
@@ -250,7 +292,22 @@ def _action_form(trigger: str, move_request: MoveRequest, at_meeting: bool):
         kwargs["notes"] = _camera_notes(kwargs["cameras"])
     if request.method == "GET":
         kwargs["data"] = _form_defaults(trigger, move_request)
-    return form_class(**kwargs)
+    form = form_class(**kwargs)
+    if trigger == "record_evaluation":
+        _describe_evaluation_periods(form, move_request)
+    return form
+
+
+def _describe_evaluation_periods(form, move_request: MoveRequest) -> None:
+    """Each count's hint gives the dates it covers (services.evaluation)."""
+    periods = evaluation.compare(move_request)
+    for field, period, what in (
+        (form.incidents_before, periods.before, "the baseline period on the request"),
+        (form.incidents_during, periods.during, "the deployment"),
+        (form.incidents_after, periods.after, "the period after removal"),
+    ):
+        if period.first and period.last:
+            field.description = f"In {what}: {period.first:%-d %B %Y} to {period.last:%-d %B %Y}"
 
 
 def _camera_notes(cameras) -> dict[int, str]:
@@ -285,6 +342,15 @@ def _form_defaults(trigger: str, move_request: MoveRequest) -> dict:
     if trigger == "record_installation":
         data["installed_on"] = move_request.installation_date
         data["dpia_reference"] = move_request.dpia_reference
+        if move_request.installation_date:
+            data["review_due"] = deployments.default_review_due(move_request.installation_date)
+    if trigger == "record_evaluation":
+        data["incidents_before"] = evaluation.baseline_incidents(move_request)
+    if trigger == "end_deployment":
+        data["removed_on"] = move_request.removal_due
+        data["recordings_kept_until"] = date.today() + timedelta(
+            days=deployments.rules().recordings_kept_days
+        )
     return data
 
 

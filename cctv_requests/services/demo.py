@@ -11,7 +11,7 @@ from ..auth.passwords import hash_password
 from ..extensions import db
 from ..models import Attendance, Camera, Meeting, MoveRequest, Priority, Site, User, Ward
 from ..workflow import engine
-from . import agendas
+from . import agendas, preparation
 from .meetings import camera_positions, plan_meeting
 
 DEMO_USERS = (
@@ -204,6 +204,23 @@ def create_sample_requests(users: dict[str, User], today: date) -> int:
         start=start,
         end=approved.approved_end,
     )
+    preparation.save_survey(
+        approved,
+        {
+            "surveyed_on": past_day,
+            "surveyor": "Sam Patel, Hertfordshire CCTV Partnership",
+            "mounting_notes": "Existing lamp column; bracket fits",
+            "power_notes": "Lamp column supply, switched to 24 hours by the highway authority",
+            "sight_lines": "Clear view of the underpass mouth and the footpath",
+            "masking_needed": "Rear windows of the houses facing the footpath",
+            "landowner_consent_on": past_day,
+            "landowner_consent_reference": "TRDC-PROP-2026-31",
+            "highway_consent_on": past_day,
+            "highway_consent_reference": "HCC-SL-88120",
+        },
+        coordinator,
+        0,
+    )
     fire(
         approved,
         "record_installation",
@@ -212,7 +229,7 @@ def create_sample_requests(users: dict[str, User], today: date) -> int:
         installed_on=start,
         dpia_reference="DPIA-2026-08",
         signage_confirmed=True,
-        consents_recorded=True,
+        actual_cost=Decimal("655.00"),
         review_due=start + timedelta(weeks=8),
     )
     # The urgent request goes ahead by chair's action, for the board to

@@ -196,7 +196,7 @@ TRANSITIONS = (
         "live",
         ("coordinator",),
         "Record installation",
-        guards=("installation_ready",),
+        guards=("site_prepared", "approved_camera_in_service", "installation_ready"),
     ),
     # The board's own review decision belongs to a meeting; between meetings
     # the coordinator records reviews (README decisions).
@@ -289,7 +289,7 @@ TRANSITIONS = (
         "closed",
         ("coordinator",),
         "Record evaluation",
-        guards=("evaluation_recorded",),
+        guards=("after_period_over", "evaluation_recorded"),
     ),
 )
 

@@ -169,6 +169,8 @@ def _install(ctx, tools):
             tools.end_request(previous.move_request_id, installed_on, mr.reference)
         db.session.flush()
     mr.dpia_reference = ctx.value("dpia_reference").strip()
+    actual_cost = ctx.value("actual_cost")
+    mr.actual_cost = actual_cost if actual_cost is not None else mr.installation_cost
     mr.installed_on = installed_on
     mr.review_due = ctx.value("review_due")
     db.session.add(
@@ -199,6 +201,8 @@ def _end(ctx, tools):
     # to decide once the camera is down.
     _close_open_items(ctx, "not_needed", "The camera was removed before the board met.")
     mr.removed_on = ctx.value("removed_on")
+    mr.recordings_kept_until = ctx.value("recordings_kept_until")
+    mr.recordings_note = (ctx.value("recordings_note") or "").strip()
     deployment = db.session.scalar(
         sa.select(Deployment).where(Deployment.move_request_id == mr.id, Deployment.removed_on.is_(None))
     )

@@ -9,17 +9,18 @@ fire, for the buttons on a page.
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from functools import partial
 from typing import Any
 
 import sqlalchemy as sa
+from flask import current_app
 from sqlalchemy.exc import IntegrityError, OperationalError
 from transitions import Machine
 
 from .. import audit
 from ..extensions import db
-from ..models import AgendaItem, Attendance, Camera, Deployment, Interest, Meeting, MoveRequest
+from ..models import AgendaItem, Attendance, Camera, Deployment, Interest, Meeting, MoveRequest, SiteSurvey
 from ..services.availability import clashes
 from .definition import STATES, TRANSITIONS, Transition, transition_for
 from .effects import EFFECTS, EffectTools
@@ -189,6 +190,22 @@ def _load_facts(
                 Deployment.camera_id == move_request.approved_camera_id
             )
         )
+    if "site_prepared" in t.guards:
+        survey = db.session.scalar(sa.select(SiteSurvey).where(SiteSurvey.move_request_id == move_request.id))
+        if survey is not None:
+            facts["survey_done"] = survey.survey_done
+            facts["landowner_consent_on"] = survey.landowner_consent_on
+            facts["highway_consent_on"] = survey.highway_consent_on
+    if "after_period_over" in t.guards and move_request.removed_on is not None:
+        weeks = current_app.config["DEPLOYMENT_RULES"].evaluation_after_weeks
+        facts["evaluation_from"] = move_request.removed_on + timedelta(weeks=weeks, days=1)
+    if "approved_camera_in_service" in t.guards:
+        facts["approved_camera_in_service"] = (
+            db.session.scalar(
+                sa.select(Camera.service_status).where(Camera.id == move_request.approved_camera_id)
+            )
+            == "in_service"
+        )
     if "camera_available" in t.guards and data is not None and data.get("camera_id"):
         camera = db.session.get(Camera, data["camera_id"])
         facts["camera_in_service"] = camera is not None and camera.service_status == "in_service"
@@ -356,6 +373,9 @@ def _end_by_move(actor, request_id: int, removed_on: date, moved_for: str) -> No
         return
     _compare_and_set(other.id, "live", other.version, "ended")
     other.removed_on = removed_on
+    # The recordings are kept for the district's standard time.
+    kept_days = current_app.config["DEPLOYMENT_RULES"].recordings_kept_days
+    other.recordings_kept_until = removed_on + timedelta(days=kept_days)
     audit.record(
         "request.end_deployment",
         actor=actor,

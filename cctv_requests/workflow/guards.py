@@ -38,6 +38,15 @@ class Facts:
     # The first day the approved camera can be installed at a new site: when
     # it came down from its last site, or went up at the one it is at now.
     camera_free_from: date | None = None
+    # The go-live records (DESIGN.md section 5): the site survey, the
+    # consents with their dates, and whether the approved camera is in service.
+    survey_done: bool = False
+    landowner_consent_on: date | None = None
+    highway_consent_on: date | None = None
+    approved_camera_in_service: bool = False
+    # The first day the evaluation can count every incident "after": the
+    # day after the period after removal ends.
+    evaluation_from: date | None = None
 
 
 @dataclass(frozen=True)
@@ -248,6 +257,31 @@ def installation_in_period(ctx: Context) -> str | None:
     return None
 
 
+def site_prepared(ctx: Context) -> str | None:
+    facts = ctx.facts
+    missing = [
+        name
+        for name, done in (
+            ("the site survey", facts.survey_done),
+            ("the landowner's consent", facts.landowner_consent_on is not None),
+            ("the highway authority's consent", facts.highway_consent_on is not None),
+        )
+        if not done
+    ]
+    if missing:
+        listed = missing[0] if len(missing) == 1 else ", ".join(missing[:-1]) + " and " + missing[-1]
+        return f"Record {listed} before the camera goes live."
+    if not _has_text(ctx.move_request.signage_plan):
+        return "The request has no signage plan. The camera cannot go live without one."
+    return None
+
+
+def approved_camera_in_service(ctx: Context) -> str | None:
+    if not ctx.facts.approved_camera_in_service:
+        return "The approved camera is not in service. It cannot be installed until it is repaired."
+    return None
+
+
 def installation_ready(ctx: Context) -> str | None:
     if not _has_text(ctx.value("dpia_reference")):
         return "Enter the DPIA reference."
@@ -263,8 +297,12 @@ def installation_ready(ctx: Context) -> str | None:
         )
     if not ctx.value("signage_confirmed"):
         return "Confirm that the signs are up."
-    if not ctx.value("consents_recorded"):
-        return "Confirm that the landowner and highway consents are recorded."
+    for consent, given_on in (
+        ("landowner's", ctx.facts.landowner_consent_on),
+        ("highway authority's", ctx.facts.highway_consent_on),
+    ):
+        if given_on and given_on > installed_on:
+            return f"The {consent} consent is dated {given_on:%-d %B %Y}, after that date. The camera cannot go up before it."
     review_due = ctx.value("review_due")
     if not review_due or review_due <= ctx.value("installed_on"):
         return "Enter a review date after the installation date."
@@ -291,6 +329,18 @@ def removal_recorded(ctx: Context) -> str | None:
         return "The removal date cannot be before the installation date."
     if not ctx.value("signs_removed"):
         return "Confirm that the signs have been removed."
+    kept_until = ctx.value("recordings_kept_until")
+    if not kept_until:
+        return "Enter the date the recordings are kept until."
+    if kept_until < removed_on:
+        return "The recordings must be kept until at least the date the camera was removed."
+    return None
+
+
+def after_period_over(ctx: Context) -> str | None:
+    due = ctx.facts.evaluation_from
+    if due is not None and ctx.today < due:
+        return f"The evaluation counts incidents in the weeks after removal. Record it on or after {due:%-d %B %Y}."
     return None
 
 
@@ -326,9 +376,12 @@ GUARDS: dict[str, Guard] = {
     "urgent_with_grounds": urgent_with_grounds,
     "chair_is_independent": chair_is_independent,
     "installation_in_period": installation_in_period,
+    "site_prepared": site_prepared,
+    "approved_camera_in_service": approved_camera_in_service,
     "installation_ready": installation_ready,
     "review_recorded": review_recorded,
     "removal_recorded": removal_recorded,
+    "after_period_over": after_period_over,
     "evaluation_recorded": evaluation_recorded,
 }
 DATA_GUARDS = frozenset(
