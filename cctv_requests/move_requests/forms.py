@@ -71,6 +71,12 @@ class MoveRequestForm(FlaskForm):
     """Every question of the paper form. Saving a draft needs only a title and
     a ward; continuing to check the answers needs them all."""
 
+    existing_site_id = ListSelectField(
+        "Site",
+        widget=GovSelect(),
+        description="Choose the place if a camera has been there, or asked for there, before. "
+        "Otherwise describe the new site below.",
+    )
     ward_id = ListSelectField(
         "Ward",
         widget=GovSelect(),
@@ -247,8 +253,16 @@ class MoveRequestForm(FlaskForm):
         "sponsor_id": "Select the sponsor you have approached",
     }
 
-    def __init__(self, *args, wards=(), priorities=(), cameras=(), sponsors=(), **kwargs):
+    # The answers that describe a new site: not asked for when an existing
+    # site is chosen.
+    SITE_ANSWERS = ("ward_id", "street", "exact_location", "latitude", "longitude", "view_description",
+                    "mounting", "site_readiness")  # fmt: skip
+
+    def __init__(self, *args, wards=(), priorities=(), cameras=(), sponsors=(), sites=(), **kwargs):
         super().__init__(*args, **kwargs)
+        self.existing_site_id.choices = [(0, "A new site")] + [
+            (s.id, f"{s.street}, {s.ward.name}") for s in sites
+        ]
         self.ward_id.choices = [(0, "Select a ward")] + [(w.id, w.name) for w in wards]
         self.priority_id.choices = [(p.id, p.name) for p in priorities]
         self.camera_preference_id.choices = [(0, "Any available camera")] + [(c.id, c.label) for c in cameras]
@@ -264,11 +278,19 @@ class MoveRequestForm(FlaskForm):
         if field.data and self.baseline_start.data and field.data < self.baseline_start.data:
             raise ValidationError("End of the baseline period must be the same as or after its start")
 
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if self.existing_site_id.data:
+            for name in self.SITE_ANSWERS:
+                self[name].errors = []
+            valid = not any(field.errors for field in self)
+        return valid
+
     def check_complete(self, today: date) -> bool:
         """Add an error to every required question left blank; True if none."""
         for name, message in self.REQUIRED.items():
             field = self[name]
-            if field.errors:
+            if field.errors or (self.existing_site_id.data and name in self.SITE_ANSWERS):
                 continue
             if _unanswered(field):
                 field.errors = list(field.errors) + [message]

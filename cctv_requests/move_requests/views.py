@@ -94,6 +94,11 @@ def _acceptable(form: MoveRequestForm, today: date) -> bool:
 def new():
     today = date.today()
     form = MoveRequestForm(**form_choices(current_user, today))
+    if request.method == "GET":
+        # "Request a camera here" on the sites page chooses the site.
+        chosen = request.args.get("site", type=int)
+        if chosen in [value for value, _label in form.existing_site_id.choices]:
+            form.existing_site_id.data = chosen
     if _acceptable(form, today):
         move_request = create_request(form, current_user, today)
         if form.continue_.data:

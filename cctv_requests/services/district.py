@@ -37,6 +37,14 @@ def load(path: str | Path | None = None) -> dict:
             raise DistrictConfigError(f"{path}: every camera needs an asset_tag and a name.")
         if camera.get("ward") and camera["ward"] not in data["wards"]:
             raise DistrictConfigError(f"{path}: camera {camera['asset_tag']} is in an unknown ward.")
+        for key, low, high in (("latitude", 49, 61), ("longitude", -9, 2)):
+            value = camera.get(key)
+            if value is not None and (
+                isinstance(value, bool) or not isinstance(value, int | float) or not low <= value <= high
+            ):
+                raise DistrictConfigError(
+                    f"{path}: camera {camera['asset_tag']} {key} must be from {low} to {high}."
+                )
     return data
 
 
@@ -77,6 +85,8 @@ def apply(data: dict, today: date) -> dict[str, int]:
                 street=entry.get("street", ""),
                 exact_location=entry.get("exact_location", ""),
                 mounting=entry.get("mounting", "lamp_column"),
+                latitude=entry.get("latitude"),
+                longitude=entry.get("longitude"),
                 power_available=True,
                 landowner_consent=True,
                 highway_consent=True,

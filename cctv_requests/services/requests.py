@@ -7,9 +7,10 @@ from sqlalchemy.exc import IntegrityError
 
 from .. import audit
 from ..extensions import db
-from ..models import MoveRequest, Priority, Site, User, UserRole
+from ..models import Deployment, MoveRequest, Priority, Site, User, UserRole
 from ..models.cameras import Camera
 from ..models.places import Ward
+from . import sites
 
 SITE_FIELDS = ("street", "exact_location", "view_description", "mounting")
 REQUEST_FIELDS = (
@@ -51,6 +52,7 @@ def form_choices(user, today: date) -> dict:
         .order_by(User.name)
     )
     return {
+        "sites": [row.site for row in sites.search("")],
         "wards": list(db.session.scalars(sa.select(Ward).order_by(Ward.name))),
         "priorities": priorities,
         "cameras": list(
@@ -68,6 +70,7 @@ def form_data(move_request: MoveRequest) -> dict:
     data = {name: getattr(site, name) for name in SITE_FIELDS}
     data.update({name: getattr(move_request, name) for name in REQUEST_FIELDS})
     data.update(
+        existing_site_id=0 if site_is_own(move_request) else site.id,
         version=move_request.version,
         ward_id=site.ward_id,
         latitude=site.latitude,
@@ -91,7 +94,38 @@ def form_data(move_request: MoveRequest) -> dict:
     return data
 
 
+def site_is_own(move_request: MoveRequest) -> bool:
+    """Whether the request's site was described for it alone: no camera has
+    been there and no other request names it. Only then may the request's
+    form change it."""
+    site_id = move_request.site_id
+    if site_id is None:
+        return True
+    shared = db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(MoveRequest)
+        .where(MoveRequest.site_id == site_id, MoveRequest.id != move_request.id)
+    ) or db.session.scalar(
+        sa.select(sa.func.count()).select_from(Deployment).where(Deployment.site_id == site_id)
+    )
+    return not shared
+
+
 def _apply(form, move_request: MoveRequest, site: Site) -> None:
+    chosen = form.existing_site_id.data
+    if chosen:
+        # An existing site is used as it is; only the coordinator corrects it.
+        move_request.site_id = chosen
+        move_request.site = db.session.get(Site, chosen)
+    else:
+        if move_request.id is not None and not site_is_own(move_request):
+            site = Site(exact_location="", street="")
+            move_request.site = site
+        _apply_site(form, site)
+    _apply_request(form, move_request)
+
+
+def _apply_site(form, site: Site) -> None:
     for name in SITE_FIELDS:
         setattr(site, name, form[name].data or ("lamp_column" if name == "mounting" else ""))
     site.ward_id = form.ward_id.data
@@ -101,6 +135,9 @@ def _apply(form, move_request: MoveRequest, site: Site) -> None:
     site.power_available = "power" in readiness
     site.landowner_consent = "landowner" in readiness
     site.highway_consent = "highway" in readiness
+
+
+def _apply_request(form, move_request: MoveRequest) -> None:
     for name in REQUEST_FIELDS:
         value = form[name].data
         if value is None and name in TEXT_FIELDS:
@@ -131,7 +168,8 @@ def _next_reference(year: int) -> str:
 def create_request(form, requester, today: date) -> MoveRequest:
     """File a new draft request. Retries the reference if another request took it first."""
     for _attempt in range(5):
-        site = Site(exact_location="", street="")
+        chosen = form.existing_site_id.data
+        site = db.session.get(Site, chosen) if chosen else Site(exact_location="", street="")
         move_request = MoveRequest(requester_id=requester.id, site=site, status="draft", version=1)
         _apply(form, move_request, site)
         move_request.reference = _next_reference(today.year)
