@@ -6,7 +6,7 @@ from datetime import date
 import sqlalchemy as sa
 
 from ..extensions import db
-from ..models import MoveRequest
+from ..models import Camera, MoveRequest, SiteSurvey
 
 LIMIT = 10
 
@@ -85,6 +85,34 @@ def sections_for(user, today: date) -> list[Section]:
                     order=MoveRequest.updated_at,
                 )
             )
+        prepared = sa.select(SiteSurvey.move_request_id).where(
+            SiteSurvey.surveyed_on.is_not(None),
+            SiteSurvey.surveyor != "",
+            SiteSurvey.landowner_consent_on.is_not(None),
+            SiteSurvey.highway_consent_on.is_not(None),
+        )
+        sections.append(
+            _requests(
+                "Waiting for the site survey or consents",
+                "coordinator_preparation",
+                "Every approved request has its survey and consents recorded.",
+                MoveRequest.status.in_(("approved", "scheduled")),
+                MoveRequest.id.not_in(prepared),
+                order=MoveRequest.approved_start,
+            )
+        )
+        sections.append(
+            _requests(
+                "Booked on a camera that is out of service",
+                "coordinator_out_of_service",
+                "No booking is on a faulty or retired camera.",
+                MoveRequest.status.in_(("approved", "scheduled")),
+                MoveRequest.approved_camera_id.in_(
+                    sa.select(Camera.id).where(Camera.service_status != "in_service")
+                ),
+                order=MoveRequest.approved_start,
+            )
+        )
         sections.append(
             _requests(
                 "Cameras the board has ordered removed",
