@@ -11,7 +11,11 @@ def test_explore(app, client, login_as):
     login_as("coordinator")
     r = client.get("/cameras?on=1&on=4&on=2026")
     p = page(r)
-    print(p.select_one("#where-on").find_next("table").get_text(" | ", strip=True) if p.select_one("#where-on") else None)
+    print(
+        p.select_one("#where-on").find_next("table").get_text(" | ", strip=True)
+        if p.select_one("#where-on")
+        else None
+    )
     for q in ("on=31&on=2&on=2026", "on=1&on=1&on=2030", "on=&on=&on="):
         r = client.get("/cameras?" + q)
         p = page(r)

@@ -349,6 +349,10 @@ def _form_defaults(trigger: str, move_request: MoveRequest) -> dict:
         data["dpia_reference"] = move_request.dpia_reference
         if move_request.installation_date:
             data["review_due"] = deployments.default_review_due(move_request.installation_date)
+    if trigger in ("continue_deployment", "continue_at_review"):
+        data["review_due"] = deployments.months_later(
+            date.today(), deployments.rules().review_interval_months
+        )
     if trigger == "record_evaluation":
         data["incidents_before"] = evaluation.baseline_incidents(move_request)
     if trigger == "end_deployment":
