@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from flask import Flask, current_app, g, render_template, request
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+from govuk_frontend_wtf.wtforms_widgets import GovDateInput
 from markupsafe import Markup, escape
 
 from .access import public
@@ -110,6 +111,7 @@ def init_web(app: Flask) -> None:
             "role_labels": ROLE_LABELS,
         }
 
+    app.add_template_global(error_summary)
     app.add_template_filter(format_date, "date")
     app.add_template_filter(lambda text: format_date(date.fromisoformat(text)), "isodate")
     app.add_template_filter(format_datetime, "datetime")
@@ -213,3 +215,16 @@ HISTORY_LABELS = {
 
 def history_label(action: str) -> str:
     return HISTORY_LABELS.get(action, action)
+
+
+def error_summary(form) -> dict:
+    """The GOV.UK error summary for ``form``: each message links to the
+    input it is about. A date's link goes to its day box, which can take
+    focus; its wrapper cannot."""
+    errors = []
+    for field in form:
+        if not field.errors:
+            continue
+        target = f"{field.id}-day" if isinstance(field.widget, GovDateInput) else field.id
+        errors.append({"text": field.errors[0], "href": f"#{target}"})
+    return {"titleText": "There is a problem", "errorList": errors}

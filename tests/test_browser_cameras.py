@@ -15,6 +15,7 @@ from types import SimpleNamespace
 
 import pytest
 import sqlalchemy as sa
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
 
 from cctv_requests.extensions import db
@@ -93,7 +94,7 @@ def _financial_year(day: date) -> int:
 # --- set-up ----------------------------------------------------------------------------------
 
 
-def _cameras(app) -> dict:
+def _cameras() -> dict:
     """The district's three cameras and what they are doing: Camera 1 up at
     Prestwick Road since before the service started, Camera 2 booked by an
     approved request from three weeks on, Camera 3 faulty. Returns plain values."""
@@ -127,7 +128,7 @@ def _seed(app) -> dict:
     """A coordinator, and the request of the journey approved by the board
     at a meeting 210 days ago, with no site survey recorded yet."""
     with app.app_context():
-        cameras = _cameras(app)
+        cameras = _cameras()
         coordinator = factories.user("coordinator", name="Cara Coordinator", email="coordinator@example.org")
         chair = factories.user("board", "chair", name="Charles Chair", email="chair@example.org")
         officer = factories.user("officer", name="Olivia Officer", email="officer@example.org")
@@ -235,6 +236,14 @@ def _check_item(page, label: str):
     )
 
 
+def _wait_for_focus_in_summary(page, timeout: float | None = None) -> None:
+    """A11Y-2: after a failed submit the error summary takes focus. (A
+    function, not an expression: the page's CSP forbids eval when polled.)"""
+    page.wait_for_function(
+        "() => document.activeElement.closest('.govuk-error-summary') !== null", timeout=timeout
+    )
+
+
 def _date_value(page, field_id: str) -> str:
     return " ".join(page.locator(f"#{field_id}-{part}").input_value() for part in ("day", "month", "year"))
 
@@ -275,15 +284,15 @@ def test_the_coordinator_takes_a_camera_from_approval_to_evaluation(chromium, li
     for label in ("DPIA or location annex reference", "Signage plan", "Camera in service"):
         expect(_check_item(page, label).locator(".govuk-task-list__status")).to_have_text("Done")
     expect(_summary_value(page, "Decided by")).to_have_text("The board")
-    visit.check(page)
     visit.shot(page, "request-checklist-to-do")
+    visit.check(page)
 
     # 2. The site survey and consents: an impossible date first.
     page.get_by_role("link", name="Record the site survey and consents").click()
     expect(heading(page)).to_have_text("Site survey and consents")
     expect(page.get_by_text(EXACT)).to_be_visible()
-    visit.check(page)
     visit.shot(page, "survey")
+    visit.check(page)
     page.locator("#surveyed_on-day").fill("31")
     page.locator("#surveyed_on-month").fill("2")
     page.locator("#surveyed_on-year").fill(str(TODAY.year))
@@ -294,17 +303,22 @@ def test_the_coordinator_takes_a_camera_from_approval_to_evaluation(chromium, li
     expect(summary).to_contain_text("Date of the site survey must be a real date")
     expect(page).to_have_title(re.compile(r"^Error: "))
     # A11Y-2: after a failed submit the error summary takes focus.
-    page.wait_for_function("document.activeElement.closest('.govuk-error-summary') !== null")
-    visit.check(page)
+    _wait_for_focus_in_summary(page)
     visit.shot(page, "survey-errors")
+    visit.check(page)
     # The form keeps what was typed.
     expect(page.locator("#surveyed_on-day")).to_have_value("31")
     expect(page.get_by_label("Who surveyed the site")).to_have_value("Alex Surveyor, Herts CCTV")
     # The summary's link takes the user to the date: focus lands in its boxes.
     summary.get_by_role("link", name="Date of the site survey must be a real date").click()
-    focused = page.evaluate("document.activeElement.id")
+    focused = page.evaluate(
+        """() => { const el = document.activeElement;
+                   return {id: el.id, tag: el.tagName.toLowerCase(), href: el.getAttribute('href'),
+                           target: document.querySelector(el.getAttribute('href') || 'x-none')
+                                   ?.outerHTML.slice(0, 60)}; }"""
+    )
     findings["survey error link focuses"] = focused
-    if focused == "surveyed_on-day":
+    if focused["id"] == "surveyed_on-day":
         assert_focus_visible(page)
 
     fill_date(page, "surveyed_on", SURVEYED)
@@ -329,8 +343,8 @@ def test_the_coordinator_takes_a_camera_from_approval_to_evaluation(chromium, li
     expect(_summary_value(page, "Privacy masking needed")).to_have_text(
         "The back gardens of 38 and 40 Gosforth Lane."
     )
-    visit.check(page)
     visit.shot(page, "request-checklist-surveyed")
+    visit.check(page)
 
     # 3. The installation is booked, within the approved period.
     action(page, "Book installation").click()
@@ -350,8 +364,8 @@ def test_the_coordinator_takes_a_camera_from_approval_to_evaluation(chromium, li
         f"{_day(INSTALLATION)} with Herts CCTV Installations Ltd"
     )
     expect(page.locator(".govuk-task-list__status", has_text="To do")).to_have_count(0)
-    visit.check(page)
     visit.shot(page, "request-checklist-done")
+    visit.check(page)
 
     # 4. The installation is recorded; the dates offered are the booked day
     # and a review three months on.
@@ -399,8 +413,8 @@ def test_the_coordinator_takes_a_camera_from_approval_to_evaluation(chromium, li
     expect(old_stay).to_contain_text(OLD_STREET)
     expect(old_stay.locator("td").nth(2)).to_contain_text(_day(INSTALLATION))
     expect(old_stay).to_contain_text("In place when the service started")
-    visit.check(page)
     visit.shot(page, "camera")
+    visit.check(page)
     camera_url = page.url
 
     # 6. When each camera is free: the timeline and the table.
@@ -425,8 +439,8 @@ def test_the_coordinator_takes_a_camera_from_approval_to_evaluation(chromium, li
     expect(table.get_by_role("row").filter(has_text=_label(BOOKED_CAMERA))).to_contain_text(
         f"{seeded['booking']}: {_day(TODAY + timedelta(days=20))} to {_day(TODAY + timedelta(days=110))}"
     )
-    visit.check(page)
     visit.shot(page, "availability")
+    visit.check(page)
     findings["timeline"] = _timeline_measures(page)
 
     # 7. The installation date was a day out: corrected from the camera's page.
@@ -454,8 +468,8 @@ def test_the_coordinator_takes_a_camera_from_approval_to_evaluation(chromium, li
     expect(installed_cell).to_contain_text(f"Corrected from {_day(INSTALLATION)} by Cara Coordinator")
     expect(installed_cell).to_contain_text("The installer's job sheet shows the camera went up a day later.")
     expect(_summary_value(page, "Now at")).to_contain_text(f"since {_day(CORRECTED)}")
-    visit.check(page)
     visit.shot(page, "camera-corrected")
+    visit.check(page)
 
     # 8. The camera comes down.
     new_stay.get_by_role("link", name=reference, exact=True).click()
@@ -513,8 +527,8 @@ def test_the_coordinator_takes_a_camera_from_approval_to_evaluation(chromium, li
         expect(row.locator("td").nth(1)).to_have_text(str(count))
     expect(page.get_by_role("heading", name="Evaluation notes")).to_be_visible()
     expect(page.get_by_text("Fewer incidents while the camera was up; they rose again")).to_be_visible()
-    visit.check(page)
     visit.shot(page, "request-evaluated")
+    visit.check(page)
 
     # 10. What the move cost, in the financial year the camera went up.
     visit.menu(page, "Cameras")
@@ -536,8 +550,8 @@ def test_the_coordinator_takes_a_camera_from_approval_to_evaluation(chromium, li
     expect(cells.nth(3)).to_have_text("£1,250.50")
     expect(cells.nth(4)).to_have_text("£1,310.00")
     expect(_summary_value(page, "Spent (cameras installed)")).to_have_text("£1,310.00")
-    visit.check(page)
     visit.shot(page, "costs")
+    visit.check(page)
     close(page)
 
     # 11. What the database holds.
@@ -568,7 +582,7 @@ def test_the_coordinator_takes_a_camera_from_approval_to_evaluation(chromium, li
         db.session.remove()
 
     print(f"findings at {visit.prefix}: {findings}")
-    assert findings["survey error link focuses"] == "surveyed_on-day", (
+    assert findings["survey error link focuses"]["id"] == "surveyed_on-day", (
         "On the site survey page, the error summary link 'Date of the site survey must be a real date' "
         f"does not take focus to the date's day box: focus is on {findings['survey error link focuses']!r}"
     )
@@ -598,7 +612,7 @@ def _timeline_measures(page) -> dict:
 def test_board_members_and_officers_read_the_camera_pages(chromium, live_server, role, viewport):
     visit = Visit(viewport)
     with live_server.app.app_context():
-        cameras = _cameras(live_server.app)
+        cameras = _cameras()
         # A finished deployment with its request, so the history has one.
         camera = db.session.get(Camera, cameras["camera_id"])
         gate = factories.site(factories.ward(WARD), street=STREET, exact_location=EXACT)
@@ -627,29 +641,29 @@ def test_board_members_and_officers_read_the_camera_pages(chromium, live_server,
     visit.menu(page, "Cameras")
     expect(heading(page)).to_have_text("Cameras")
     expect(page.get_by_role("table", name="Where the cameras are now")).to_be_visible()
-    visit.check(page)
     visit.shot(page, f"{role}-index")
+    visit.check(page)
 
     page.get_by_role("link", name=camera_label, exact=True).click()
     expect(heading(page)).to_have_text(camera_label)
     history = page.get_by_role("region", name=f"Every site {camera_label} has been at, newest first")
     expect(history.locator("tbody tr")).to_have_count(2)
     expect(history).to_contain_text(STREET)
-    visit.check(page)
     visit.shot(page, f"{role}-camera")
+    visit.check(page)
 
     page.get_by_role("link", name="See when every camera is free over the next 12 months").click()
     expect(heading(page)).to_have_text("When each camera is free")
     expect(page.locator("svg[role=img] title")).to_have_count(1)
-    visit.check(page)
     visit.shot(page, f"{role}-availability")
+    visit.check(page)
 
     page.goto("/cameras")
     page.get_by_role("link", name="Find a site by street or ward").click()
     expect(heading(page)).to_have_text("Sites")
     expect(page.get_by_role("table", name=re.compile(r"^Sites"))).to_contain_text(STREET)
-    visit.check(page)
     visit.shot(page, f"{role}-sites")
+    visit.check(page)
     close(page)
 
 
@@ -671,7 +685,7 @@ def test_where_the_cameras_were_on_a_past_date_by_keyboard(chromium, live_server
     visit = Visit(viewport)
     asked = TODAY - timedelta(days=300)
     with live_server.app.app_context():
-        _cameras(live_server.app)
+        _cameras()
         board = factories.user("board", name="Bea Board")
         person = SimpleNamespace(email=board.email, name=board.name)
         db.session.remove()
@@ -701,8 +715,8 @@ def test_where_the_cameras_were_on_a_past_date_by_keyboard(chromium, live_server
     )
     # The question keeps the date asked.
     expect(page.locator("#on-day")).to_have_value(str(asked.day))
-    visit.check(page)
     visit.shot(page, "where-on")
+    visit.check(page)
 
     # An impossible date: the error summary takes focus and links to the date.
     _tab_to(page, "on-day")
@@ -719,8 +733,48 @@ def test_where_the_cameras_were_on_a_past_date_by_keyboard(chromium, live_server
     expect(summary).to_be_visible()
     expect(summary).to_contain_text("Date must be a real date")
     expect(page).to_have_title(re.compile(r"^Error: "))
-    page.wait_for_function("document.activeElement.closest('.govuk-error-summary') !== null")
     expect(page.get_by_role("table", name=re.compile(r"^Where the cameras were on"))).to_have_count(0)
-    visit.check(page)
+    # Checked at the end, so that the rest of the page is still checked.
+    summary_focused = _focus_lands_in_summary(page)
+    after_submit = _where_focus_is(page)
     visit.shot(page, "where-on-error")
+    visit.check(page)
+    # The summary's link takes the user to the date's boxes.
+    summary.get_by_role("link", name="Date must be a real date").click()
+    after_link = _where_focus_is(page)
     close(page)
+
+    problems = []
+    if not summary_focused:
+        problems.append(
+            "after asking where the cameras were on an impossible date, the error summary does not "
+            f"keep focus and is scrolled out of view: {after_submit}"
+        )
+    if after_link["id"] != "on-day":
+        problems.append(
+            "the error summary link 'Date must be a real date' does not take focus to the date's "
+            f"day box: {after_link}"
+        )
+    assert not problems, "On /cameras, " + "; and ".join(problems)
+
+
+def _focus_lands_in_summary(page) -> bool:
+    """Whether the error summary has focus once the page has settled."""
+    try:
+        _wait_for_focus_in_summary(page, timeout=3000)
+    except PlaywrightTimeoutError:
+        return False
+    # Still there once the page has finished scrolling to any fragment.
+    page.wait_for_timeout(300)
+    return page.evaluate("() => document.activeElement.closest('.govuk-error-summary') !== null")
+
+
+def _where_focus_is(page) -> dict:
+    return page.evaluate(
+        """() => { const el = document.activeElement;
+                   const summary = document.querySelector('.govuk-error-summary');
+                   return {url: location.pathname + location.search + location.hash,
+                           tag: el.tagName.toLowerCase(), id: el.id, href: el.getAttribute('href'),
+                           scrollY: Math.round(window.scrollY),
+                           summaryTop: summary ? Math.round(summary.getBoundingClientRect().top) : null}; }"""
+    )

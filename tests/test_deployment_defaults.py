@@ -5,7 +5,10 @@ on, how long recordings are kept, and bad rules refused when the app loads."""
 from datetime import date, timedelta
 
 import pytest
+from werkzeug.datastructures import MultiDict
 
+from cctv_requests.extensions import db
+from cctv_requests.models import MoveRequest
 from cctv_requests.services.deployments import DeploymentRules, RulesConfigError, months_later, rules_from
 from tests import factories
 from tests.readers import page
@@ -87,10 +90,44 @@ def test_the_installation_form_offers_a_review_three_months_after_the_booked_dat
     assert _date_boxes(form, "review_due") == ("28", "02", "2027")
 
 
-def test_the_review_and_removal_forms_offer_the_districts_defaults(app, client, login_as):
+def test_the_review_form_offers_the_districts_interval(app, client, login_as):
     mr = factories.move_request(status="live", installed_on=date.today() - timedelta(days=40))
     login_as("coordinator")
     review = page(client.get(f"/requests/{mr.id}/continue-deployment"))
     assert _date_boxes(review, "review_due") == _boxes(months_later(date.today(), 3))
-    removal = page(client.get(f"/requests/{mr.id}/end-deployment"))
-    assert _date_boxes(removal, "recordings_kept_until") == _boxes(date.today() + timedelta(days=31))
+
+
+def _remove(client, mr, removed_on: date, kept_until: date | None):
+    form = [("version", str(mr.version)), ("signs_removed", "y")]
+    form += [
+        ("removed_on", f"{removed_on:%d}"),
+        ("removed_on", f"{removed_on:%m}"),
+        ("removed_on", f"{removed_on:%Y}"),
+    ]
+    kept = (
+        ("", "", "") if kept_until is None else (f"{kept_until:%d}", f"{kept_until:%m}", f"{kept_until:%Y}")
+    )
+    form += [("recordings_kept_until", box) for box in kept]
+    return client.post(f"/requests/{mr.id}/end-deployment", data=MultiDict(form))
+
+
+def _fresh(request_id: int) -> MoveRequest:
+    db.session.expire_all()
+    return db.session.get(MoveRequest, request_id)
+
+
+def test_recordings_are_kept_31_days_after_removal_unless_the_coordinator_says(app, client, login_as):
+    today = date.today()
+    login_as("coordinator")
+    usual = factories.move_request(status="live", installed_on=today - timedelta(days=200))
+    # Removal recorded late: the 31 days run from the removal, not from today.
+    assert _remove(client, usual, today - timedelta(days=100), None).status_code == 302
+    assert _fresh(usual.id).recordings_kept_until == today - timedelta(days=69)
+    longer = factories.move_request(status="live", installed_on=today - timedelta(days=200))
+    assert _remove(client, longer, today - timedelta(days=100), date(2030, 1, 31)).status_code == 302
+    assert _fresh(longer.id).recordings_kept_until == date(2030, 1, 31)
+    shorter = factories.move_request(status="live", installed_on=today - timedelta(days=200))
+    refused = _remove(client, shorter, today - timedelta(days=100), today - timedelta(days=101))
+    assert refused.status_code == 200
+    assert "The recordings must be kept until at least the date the camera was removed" in refused.text
+    assert _fresh(shorter.id).status == "live"

@@ -750,12 +750,6 @@ BREAKERS: dict[str, tuple[Breaker, ...]] = {
             "Confirm that the signs have been removed.",
         ),
         B(
-            "no retention date",
-            _data(recordings_kept_until=None),
-            False,
-            "Enter the date the recordings are kept until.",
-        ),
-        B(
             "recordings kept until the day before removal",
             _data(recordings_kept_until=TODAY - timedelta(days=1)),
             False,

@@ -41,11 +41,12 @@ def _reason(label="Reason", hint="", required=True, message="Enter the reason"):
 
 
 def _date(label, missing, hint=""):
+    """A date the form needs; with ``missing`` empty, one it may leave blank."""
     return GovDateField(
         label,
         description=hint,
         invalid_message=f"{label} must be a real date",
-        validators=[InputRequired(message=missing)],
+        validators=[InputRequired(message=missing)] if missing else [Optional()],
     )
 
 
@@ -245,9 +246,10 @@ class RemovalForm(ActionForm):
     removed_on = _date("Date removed", "Enter the date the camera was removed")
     signs_removed = _confirm("The signs have been removed", "Confirm that the signs have been removed")
     recordings_kept_until = _date(
-        "Recordings kept until",
-        "Enter the date the recordings are kept until",
-        hint="The date the recordings from this deployment will be deleted, unless kept as evidence",
+        "Recordings kept until (optional)",
+        "",
+        hint="The date the recordings from this deployment will be deleted. "
+        "Leave blank for the usual period after the removal date",
     )
     recordings_note = _reason(
         "Recordings kept beyond that date",

@@ -1,6 +1,6 @@
 """Filing a request, reading it, and every action on it."""
 
-from datetime import date, timedelta
+from datetime import date
 
 import sqlalchemy as sa
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
@@ -357,9 +357,6 @@ def _form_defaults(trigger: str, move_request: MoveRequest) -> dict:
         data["incidents_before"] = evaluation.baseline_incidents(move_request)
     if trigger == "end_deployment":
         data["removed_on"] = move_request.removal_due
-        data["recordings_kept_until"] = date.today() + timedelta(
-            days=deployments.rules().recordings_kept_days
-        )
     return data
 
 

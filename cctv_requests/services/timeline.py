@@ -13,7 +13,7 @@ WIDTH = 960
 LABEL_WIDTH = 150
 ROW_HEIGHT = 44
 BAR_HEIGHT = 24
-TOP = 30
+TOP = 44
 
 
 def free_periods(booked: list[tuple[date, date]], start: date, end: date) -> list[tuple[date, date]]:
@@ -50,6 +50,8 @@ class Row:
     segments: tuple[Segment, ...]
     y: int
     review_x: float | None
+    # A review date already passed: drawn at the start, in red.
+    review_overdue: bool = False
 
     @property
     def free(self) -> tuple[Segment, ...]:
@@ -62,6 +64,8 @@ class Timeline:
     end: date
     rows: tuple[Row, ...]
     months: tuple[tuple[float, str], ...]
+    # Where each year starts on the drawing, the first one at its left edge.
+    years: tuple[tuple[float, str], ...]
     height: int
     width: int = WIDTH
     label_width: int = LABEL_WIDTH
@@ -106,12 +110,17 @@ def build(today: date, months: int = 12, board: list[CameraNow] | None = None) -
                 segments=tuple(segments),
                 y=TOP + index * ROW_HEIGHT,
                 review_x=x(review) if review and start <= review <= end else None,
+                review_overdue=review is not None and review < start,
             )
         )
-    ticks = []
+    ticks, years = [], [(x(start), str(start.year))]
     month = date(start.year, start.month, 1)
     while month <= end:
         if month >= start:
-            ticks.append((x(month), f"{month:%b %Y}" if month.month == 1 or not ticks else f"{month:%b}"))
+            ticks.append((x(month), f"{month:%b}"))
+            if month.month == 1:
+                years.append((x(month), str(month.year)))
         month = date(month.year + month.month // 12, month.month % 12 + 1, 1)
-    return Timeline(start, end, tuple(rows), tuple(ticks), height=TOP + len(rows) * ROW_HEIGHT + 10)
+    return Timeline(
+        start, end, tuple(rows), tuple(ticks), tuple(years), height=TOP + len(rows) * ROW_HEIGHT + 10
+    )

@@ -4,8 +4,10 @@ changes the status, so they commit or roll back together.
 """
 
 from collections.abc import Callable
+from datetime import timedelta
 
 import sqlalchemy as sa
+from flask import current_app
 
 from ..extensions import db
 from ..models import AgendaItem, Camera, Deployment, Meeting
@@ -201,7 +203,9 @@ def _end(ctx, tools):
     # to decide once the camera is down.
     _close_open_items(ctx, "not_needed", "The camera was removed before the board met.")
     mr.removed_on = ctx.value("removed_on")
-    mr.recordings_kept_until = ctx.value("recordings_kept_until")
+    # Left blank: the district's usual time after the removal.
+    usual = timedelta(days=current_app.config["DEPLOYMENT_RULES"].recordings_kept_days)
+    mr.recordings_kept_until = ctx.value("recordings_kept_until") or mr.removed_on + usual
     mr.recordings_note = (ctx.value("recordings_note") or "").strip()
     deployment = db.session.scalar(
         sa.select(Deployment).where(Deployment.move_request_id == mr.id, Deployment.removed_on.is_(None))

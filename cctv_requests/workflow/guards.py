@@ -330,9 +330,7 @@ def removal_recorded(ctx: Context) -> str | None:
     if not ctx.value("signs_removed"):
         return "Confirm that the signs have been removed."
     kept_until = ctx.value("recordings_kept_until")
-    if not kept_until:
-        return "Enter the date the recordings are kept until."
-    if kept_until < removed_on:
+    if kept_until and kept_until < removed_on:
         return "The recordings must be kept until at least the date the camera was removed."
     return None
 
