@@ -328,8 +328,8 @@ def test_a_correction_that_would_leave_the_history_impossible_is_refused_and_sav
     before = world.state()
     response = correct(client, getattr(world, stay), field, days(offset))
     assert response.status_code == 200
-    # At the date, saying what to change (QUALITY.md INP-3).
-    assert error_summary(response) == {"new_value": message}
+    # At the date (its day box), saying what to change (QUALITY.md INP-3).
+    assert error_summary(response) == {"new_value-day": message}
     assert world.state() == before
     assert before[2:] == (0, [])
 
@@ -407,8 +407,8 @@ def test_a_deployment_with_no_request_is_corrected_on_its_own(app, client, login
 @pytest.mark.parametrize(
     "boxes,reason,errors",
     [
-        (("", "", ""), "Wrong day", {"new_value": "Enter the corrected date"}),
-        (("31", "2", "2026"), "Wrong day", {"new_value": "Corrected date must be a real date"}),
+        (("", "", ""), "Wrong day", {"new_value-day": "Enter the corrected date"}),
+        (("31", "2", "2026"), "Wrong day", {"new_value-day": "Corrected date must be a real date"}),
         (("3", "4", "2026"), "   ", {"reason": "Enter why the date was wrong"}),
     ],
 )

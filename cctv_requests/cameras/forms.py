@@ -10,7 +10,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextArea,
     GovTextInput,
 )
-from wtforms import HiddenField, RadioField, StringField, SubmitField, TextAreaField
+from wtforms import HiddenField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from ..forms import DecimalNumberField, GovDateField, InRange, ListSelectField, OptionalRadioField, strip
@@ -53,10 +53,11 @@ class CameraForm(FlaskForm):
 
 class StatusForm(FlaskForm):
     seen_status = HiddenField()
-    status = RadioField(
+    status = OptionalRadioField(
         "Service status",
         widget=GovRadioInput(),
         choices=list(SERVICE_STATUSES.items()),
+        invalid_message="Select the camera's service status",
         validators=[DataRequired(message="Select the camera's service status")],
     )
     note = _long_text(
@@ -110,15 +111,18 @@ class SiteForm(FlaskForm):
     )
     street = _text("Street name", required="Enter the street name", limit=160)
     exact_location = _long_text("Exact location", required="Enter the exact location", limit=1000)
+    # places=None: shown as stored, never rounded to two places.
     latitude = DecimalNumberField(
         "Latitude",
         widget=GovTextInput(),
+        places=None,
         invalid_message="Latitude must be a number, like 51.6372",
         validators=[Optional(), InRange(49, 61, message="Latitude must be between 49 and 61, within the UK")],
     )
     longitude = DecimalNumberField(
         "Longitude",
         widget=GovTextInput(),
+        places=None,
         invalid_message="Longitude must be a number, like -0.4126",
         validators=[Optional(), InRange(-9, 2, message="Longitude must be between -9 and 2, within the UK")],
     )

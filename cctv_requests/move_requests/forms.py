@@ -91,12 +91,14 @@ class MoveRequestForm(FlaskForm):
     latitude = DecimalNumberField(
         "Latitude",
         widget=GovTextInput(),
+        places=None,
         invalid_message="Latitude must be a number, like 51.6372",
         validators=[InRange(49, 61, message="Latitude must be between 49 and 61, within the UK")],
     )
     longitude = DecimalNumberField(
         "Longitude",
         widget=GovTextInput(),
+        places=None,
         invalid_message="Longitude must be a number, like -0.4126",
         validators=[InRange(-9, 2, message="Longitude must be between -9 and 2, within the UK")],
     )

@@ -88,21 +88,21 @@ def build(today: date, months: int = 12, board: list[CameraNow] | None = None) -
     x = _scale(start, end)
     rows = []
     for index, now in enumerate(board if board is not None else camera_board()):
+        # Bookings show whatever the camera's state: a faulty camera's
+        # bookings stand until the board gives them another camera. The
+        # days between are free, or, out of service, not bookable.
+        booked = [(b.approved_start, b.approved_end, b) for b in now.bookings if b.approved_end >= start]
+        spans = [(first, last, "booked", b.reference) for first, last, b in booked if first <= end]
+        gap_kind, gap_label = ("free", "Free") if now.in_service else ("out", now.camera.service_status_label)
+        spans += [
+            (first, last, gap_kind, gap_label)
+            for first, last in free_periods([(a, b) for a, b, _ in booked], start, end)
+        ]
         segments = []
-        if not now.in_service:
-            segments.append(Segment(start, end, "out", now.camera.service_status_label, x(start),
-                                    x(end + timedelta(days=1)) - x(start)))  # fmt: skip
-        else:
-            booked = [(b.approved_start, b.approved_end, b) for b in now.bookings if b.approved_end >= start]
-            spans = [(first, last, "booked", b.reference) for first, last, b in booked if first <= end]
-            spans += [
-                (first, last, "free", "Free")
-                for first, last in free_periods([(a, b) for a, b, _ in booked], start, end)
-            ]
-            for first, last, kind, label in sorted(spans):
-                shown_first, shown_last = max(first, start), min(last, end)
-                segments.append(Segment(first, last, kind, label, x(shown_first),
-                                        x(shown_last + timedelta(days=1)) - x(shown_first)))  # fmt: skip
+        for first, last, kind, label in sorted(spans):
+            shown_first, shown_last = max(first, start), min(last, end)
+            segments.append(Segment(first, last, kind, label, x(shown_first),
+                                    x(shown_last + timedelta(days=1)) - x(shown_first)))  # fmt: skip
         review = now.review_due
         rows.append(
             Row(
