@@ -242,7 +242,8 @@ RULES = (
     # README: a review between meetings is the coordinator's to record; the
     # board's review decision is taken at a meeting, as an agenda item.
     Rule("continue_deployment", ("live",), "live", ("coordinator",), ("review_recorded",)),
-    Rule("end_deployment", ("live",), "ended", ("coordinator",), ("removal_recorded",)),
+    # Recordings are kept at least until the removal (issue 7).
+    Rule("end_deployment", ("live",), "ended", ("coordinator",), ("removal_recorded", "recordings_kept")),
     Rule("cancel", ("approved", "scheduled"), "cancelled", ("coordinator", "chair"), ("reason_given",)),
     # The board ratifies a chair's action at a later meeting, whatever has
     # happened to the request since; the request stays where it is.

@@ -30,7 +30,7 @@ def test_the_coordinator_plans_a_meeting_with_its_cut_off(app, client, login_as)
     )
     assert (meeting.cutoff_on, meeting.publish_on) == (date(2031, 2, 19), date(2031, 2, 25))
     again = client.post("/meetings", data=MultiDict([*date_fields("meets_on", day), ("quorum", "3")]))
-    assert error_summary(again) == {"meets_on": "There is already a meeting on that date"}
+    assert error_summary(again) == {"meets_on-day": "There is already a meeting on that date"}
 
 
 def test_a_meeting_in_the_past_or_without_a_quorum_is_refused(app, client, login_as):
@@ -42,7 +42,7 @@ def test_a_meeting_in_the_past_or_without_a_quorum_is_refused(app, client, login
     past = client.post(
         "/meetings", data=MultiDict([*date_fields("meets_on", TODAY - timedelta(days=1)), ("quorum", "3")])
     )
-    assert error_summary(past) == {"meets_on": "Meeting date must be today or in the future"}
+    assert error_summary(past) == {"meets_on-day": "Meeting date must be today or in the future"}
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Meeting)) == 0
 
 

@@ -367,10 +367,11 @@ def test_a_meeting_cannot_move_onto_another_meetings_date(app, client, login_as)
     response = client.post(
         f"/meetings/{march.id}/move", data=MultiDict(date_fields("meets_on", date(2031, 7, 2)))
     )
+    # A date's link in the error summary goes to its day box.
     assert response.status_code == 200
     errors = error_summary(response)
-    assert list(errors) == ["meets_on"]
-    assert errors["meets_on"].startswith("There is already a meeting on that date")
+    assert list(errors) == ["meets_on-day"]
+    assert errors["meets_on-day"].startswith("There is already a meeting on that date")
     assert all_meetings() == [MARCH_2031, JULY_2031]
     assert db.session.get(Meeting, march.id).sequence == 0
     assert events("meeting.moved") == []
@@ -394,7 +395,7 @@ def test_a_meeting_cannot_move_into_the_past(app, client, login_as):
     response = client.post(
         f"/meetings/{meeting.id}/move", data=MultiDict(date_fields("meets_on", TODAY - timedelta(days=1)))
     )
-    assert error_summary(response) == {"meets_on": "The new date must be today or in the future."}
+    assert error_summary(response) == {"meets_on-day": "The new date must be today or in the future."}
     assert page(response).title.get_text().startswith("Error: ")
     assert all_meetings() == [MARCH_2031]
     assert events("meeting.moved") == []

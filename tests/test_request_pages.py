@@ -94,7 +94,8 @@ def test_badly_formed_answers_are_named_and_nothing_is_saved(app, client, login_
     errors = error_summary(client.post("/requests/new", data=form))
     assert errors["crime_count"] == "Number of crimes must be a whole number, like 12"
     assert errors["estimated_cost"] == "Estimated cost must be an amount in pounds, like 850 or 850.50"
-    assert errors["wanted_start"] == "Wanted start date must be a real date"
+    # A date's link goes to its day box, which can take focus.
+    assert errors["wanted_start-day"] == "Wanted start date must be a real date"
     assert count_requests() == 0
 
 

@@ -749,6 +749,8 @@ BREAKERS: dict[str, tuple[Breaker, ...]] = {
             False,
             "Confirm that the signs have been removed.",
         ),
+    ),
+    "recordings_kept": (
         B(
             "recordings kept until the day before removal",
             _data(recordings_kept_until=TODAY - timedelta(days=1)),

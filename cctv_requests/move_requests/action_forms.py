@@ -28,6 +28,7 @@ GUARD_FIELDS = {
     "meeting_accepts_items": "meeting_id",
     "installation_in_period": "installation_date",
     "removal_recorded": "removed_on",
+    "recordings_kept": "recordings_kept_until",
 }
 
 
@@ -45,7 +46,7 @@ def _date(label, missing, hint=""):
     return GovDateField(
         label,
         description=hint,
-        invalid_message=f"{label} must be a real date",
+        invalid_message=f"{label.removesuffix(' (optional)')} must be a real date",
         validators=[InputRequired(message=missing)] if missing else [Optional()],
     )
 

@@ -35,11 +35,17 @@ class MeetingRules:
     quorum: int = 3
 
 
-def _whole(section: dict, key: str, default: int, low: int, high: int) -> int:
+def whole_setting(
+    section: dict, key: str, default: int, low: int, high: int, *, table="meetings", error=None
+) -> int:
+    """A whole number from a table of the district file, within low..high."""
     value = section.get(key, default)
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        raise CalendarConfigError(f"meetings.{key} must be a whole number from {low} to {high}.")
+        raise (error or CalendarConfigError)(f"{table}.{key} must be a whole number from {low} to {high}.")
     return value
+
+
+_whole = whole_setting
 
 
 def rules_from(config: dict) -> MeetingRules:

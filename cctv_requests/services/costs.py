@@ -37,6 +37,7 @@ class Move:
     # The day that puts the move in a financial year: when the camera went
     # up, or, until then, the day its installation is booked for.
     on: date
+    installed: bool
     estimated: Decimal | None
     booked: Decimal | None
     actual: Decimal | None
@@ -44,14 +45,15 @@ class Move:
     @property
     def spent(self) -> Decimal:
         """What the move counts against the budget: its actual cost once
-        known, else the cost booked with the installer."""
+        recorded, else the cost booked with the installer."""
         if self.actual is not None:
             return self.actual
         return self.booked if self.booked is not None else ZERO
 
     @property
     def committed_only(self) -> bool:
-        return self.actual is None
+        """Booked but the camera not yet up."""
+        return not self.installed
 
 
 @dataclass(frozen=True)
@@ -70,7 +72,9 @@ class YearCosts:
 
     @property
     def actual(self) -> Decimal:
-        return sum((m.actual for m in self.moves if m.actual is not None), ZERO)
+        """Spent on cameras that are up (their booked cost where no actual
+        cost was recorded)."""
+        return sum((m.spent for m in self.moves if m.installed), ZERO)
 
     @property
     def committed(self) -> Decimal:
@@ -103,6 +107,7 @@ def year(year_start: int) -> YearCosts:
         Move(
             move_request=r,
             on=r.installed_on or r.installation_date,
+            installed=r.installed_on is not None,
             estimated=r.estimated_cost,
             booked=r.installation_cost,
             actual=r.actual_cost,

@@ -17,7 +17,17 @@ from flask import current_app
 
 from .. import audit
 from ..extensions import db
-from ..models import AgendaItem, Camera, Deployment, DeploymentCorrection, Meeting, MoveRequest, User
+from ..models import (
+    AgendaItem,
+    AuditEvent,
+    Camera,
+    Deployment,
+    DeploymentCorrection,
+    Meeting,
+    MoveRequest,
+    User,
+)
+from .calendar import whole_setting
 
 
 class RulesConfigError(ValueError):
@@ -43,10 +53,7 @@ class DeploymentRules:
 
 
 def _whole(section: dict, key: str, default: int, low: int, high: int) -> int:
-    value = section.get(key, default)
-    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        raise RulesConfigError(f"deployments.{key} must be a whole number from {low} to {high}.")
-    return value
+    return whole_setting(section, key, default, low, high, table="deployments", error=RulesConfigError)
 
 
 def rules_from(config: dict) -> DeploymentRules:
@@ -132,7 +139,7 @@ class Stay:
 
 
 def _authorities(request_ids: list[int]) -> dict[int, Authority]:
-    """The authorising decision of each request, in two queries."""
+    """The authorising decision of each request, in at most three queries."""
     if not request_ids:
         return {}
     items = db.session.scalars(
@@ -163,6 +170,22 @@ def _authorities(request_ids: list[int]) -> dict[int, Authority]:
             decided_on=item.decided_at.date() if item.decided_at else None,
             meeting=item.meeting,
         )
+    # A chair's action taken before the request reached an agenda has no
+    # item of its own: the audit log records who took it and when.
+    missing = [rid for rid in request_ids if rid not in result]
+    if missing:
+        for rid, name, occurred_at in db.session.execute(
+            sa.select(AuditEvent.object_id, User.name, AuditEvent.occurred_at)
+            .join(User, User.id == AuditEvent.actor_id)
+            .where(
+                AuditEvent.object_type == "move_request",
+                AuditEvent.object_id.in_(missing),
+                AuditEvent.action == "request.approve_urgently",
+                AuditEvent.outcome == "success",
+            )
+            .order_by(AuditEvent.id)
+        ):
+            result[rid] = Authority("chair_action", name, occurred_at.date(), None)
     return {
         rid: Authority(a.kind, a.decided_by, a.decided_on, a.meeting, ratified.get(rid))
         if a.kind == "chair_action"

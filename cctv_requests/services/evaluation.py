@@ -2,14 +2,25 @@
 gave), during, and in a set period after removal, compared at a common rate
 so periods of different lengths can be read side by side."""
 
+import math
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal
+from fractions import Fraction
 
 from ..models import MoveRequest
 from .deployments import rules
 
 # Rates are given per 30 days.
 RATE_DAYS = 30
+
+
+def _half_up(value: Fraction, step: Decimal) -> Decimal:
+    """``value`` to the nearest ``step``, a half away from zero, worked
+    exactly (no binary fractions)."""
+    steps = value / Fraction(step)
+    whole = math.floor(abs(steps) + Fraction(1, 2))
+    return (Decimal(whole if steps >= 0 else -whole) * step).quantize(step)
 
 
 @dataclass(frozen=True)
@@ -26,11 +37,16 @@ class Period:
         return (self.last - self.first).days + 1
 
     @property
-    def rate(self) -> float | None:
-        """Incidents per 30 days, to one decimal place."""
+    def exact_rate(self) -> Fraction | None:
         if self.incidents is None or not self.days:
             return None
-        return round(self.incidents * RATE_DAYS / self.days, 1)
+        return Fraction(self.incidents * RATE_DAYS, self.days)
+
+    @property
+    def rate(self) -> Decimal | None:
+        """Incidents per 30 days, to one decimal place, halves rounded up."""
+        exact = self.exact_rate
+        return None if exact is None else _half_up(exact, Decimal("0.1"))
 
 
 @dataclass(frozen=True)
@@ -45,9 +61,10 @@ class Comparison:
 
     @staticmethod
     def _change(base: Period, other: Period) -> int | None:
-        if base.rate in (None, 0) or other.rate is None:
+        """From the exact rates, not the rounded ones shown."""
+        if base.exact_rate in (None, 0) or other.exact_rate is None:
             return None
-        return round((other.rate - base.rate) * 100 / base.rate)
+        return int(_half_up((other.exact_rate - base.exact_rate) * 100 / base.exact_rate, Decimal("1")))
 
     @property
     def change_during(self) -> int | None:

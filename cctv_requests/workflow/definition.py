@@ -239,7 +239,7 @@ TRANSITIONS = (
         "ended",
         ("coordinator",),
         "Record removal",
-        guards=("removal_recorded",),
+        guards=("removal_recorded", "recordings_kept"),
     ),
     Transition(
         "cancel",

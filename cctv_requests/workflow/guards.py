@@ -329,8 +329,12 @@ def removal_recorded(ctx: Context) -> str | None:
         return "The removal date cannot be before the installation date."
     if not ctx.value("signs_removed"):
         return "Confirm that the signs have been removed."
-    kept_until = ctx.value("recordings_kept_until")
-    if kept_until and kept_until < removed_on:
+    return None
+
+
+def recordings_kept(ctx: Context) -> str | None:
+    kept_until, removed_on = ctx.value("recordings_kept_until"), ctx.value("removed_on")
+    if kept_until and removed_on and kept_until < removed_on:
         return "The recordings must be kept until at least the date the camera was removed."
     return None
 
@@ -379,6 +383,7 @@ GUARDS: dict[str, Guard] = {
     "installation_ready": installation_ready,
     "review_recorded": review_recorded,
     "removal_recorded": removal_recorded,
+    "recordings_kept": recordings_kept,
     "after_period_over": after_period_over,
     "evaluation_recorded": evaluation_recorded,
 }
@@ -394,6 +399,7 @@ DATA_GUARDS = frozenset(
         "installation_ready",
         "review_recorded",
         "removal_recorded",
+        "recordings_kept",
         "evaluation_recorded",
     }
 )
