@@ -231,7 +231,9 @@ def _check_item(page, label: str):
     """One item of the "Before the camera goes live" checklist."""
     return page.locator(".govuk-task-list__item").filter(
         has=page.locator(
-            ".govuk-task-list__name-and-hint > span", has_text=re.compile(rf"^{re.escape(label)}$")
+            # The task's name: a link where the coordinator records it, else text.
+            ".govuk-task-list__name-and-hint > :first-child",
+            has_text=re.compile(rf"^{re.escape(label)}$"),
         )
     )
 

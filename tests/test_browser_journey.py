@@ -283,13 +283,24 @@ def test_a_request_goes_from_the_form_to_an_installed_camera(chromium, live_serv
     expect(coordinator.locator(".govuk-tag").first).to_have_text("Installation booked")
     assert_accessible(coordinator)
 
+    # The go-live gates: the survey and both consents are recorded first.
+    expect(action(coordinator, "Record installation")).to_have_count(0)
+    coordinator.get_by_role("link", name="Site survey", exact=True).click()
+    expect(heading(coordinator)).to_have_text("Site survey and consents")
+    assert_accessible(coordinator)
+    fill_date(coordinator, "surveyed_on", today)
+    coordinator.get_by_label("Who surveyed the site").fill("Sam Surveyor, Herts CCTV")
+    fill_date(coordinator, "landowner_consent_on", today)
+    fill_date(coordinator, "highway_consent_on", today)
+    coordinator.get_by_role("button", name="Save survey and consents").click()
+    expect(success_banner(coordinator)).to_contain_text("Site survey and consents saved.")
+
     action(coordinator, "Record installation").click()
     expect(heading(coordinator)).to_have_text("Record installation")
     assert_accessible(coordinator)
     fill_date(coordinator, "installed_on", today)
-    expect(coordinator.get_by_label("DPIA reference")).to_have_value("DPIA-2026-07")
+    expect(coordinator.get_by_label("DPIA or location annex reference")).to_have_value("DPIA-2026-07")
     coordinator.get_by_label("The signs are up").check()
-    coordinator.get_by_label("The landowner and highway consents are recorded").check()
     fill_date(coordinator, "review_due", today + timedelta(weeks=6))
     coordinator.get_by_role("button", name="Record installation").click()
     expect(success_banner(coordinator)).to_contain_text(

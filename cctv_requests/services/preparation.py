@@ -53,6 +53,9 @@ class Check:
     label: str
     done: bool
     detail: str
+    # Where the coordinator records it: "survey" (the survey and consents
+    # page) or "" (recorded with the request or the booking).
+    recorded_on: str = ""
 
 
 def checklist(move_request: MoveRequest, survey: SiteSurvey | None) -> list[Check]:
@@ -77,7 +80,7 @@ def checklist(move_request: MoveRequest, survey: SiteSurvey | None) -> list[Chec
 
     booked = move_request.installation_date is not None
     return [
-        Check("Site survey", bool(survey and survey.survey_done), survey_detail),
+        Check("Site survey", bool(survey and survey.survey_done), survey_detail, "survey"),
         Check(
             "Landowner's consent",
             bool(survey and survey.landowner_consent_on),
