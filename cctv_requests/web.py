@@ -117,6 +117,7 @@ def init_web(app: Flask) -> None:
     app.add_template_filter(format_datetime, "datetime")
     app.add_template_filter(status_tag, "status_tag")
     app.add_template_filter(money, "money")
+    app.add_template_filter(lambda value: f"{value:,}", "number")
     app.add_template_filter(kebab, "kebab")
     app.add_template_filter(history_label, "history_label")
 

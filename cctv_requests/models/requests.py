@@ -34,6 +34,19 @@ INTELLIGENCE_SOURCES = {
 
 URGENCIES = {"routine": "Routine", "urgent": "Urgent"}
 
+# The sections of the request form, in the order of its task list (the
+# GOV.UK "complete multiple tasks" pattern).
+REQUEST_SECTIONS = {
+    "problem": "The problem",
+    "site": "The site",
+    "evidence": "Evidence and intelligence",
+    "alternatives": "Alternatives",
+    "period": "Period and camera",
+    "urgency": "Urgency",
+    "privacy": "Privacy",
+    "cost": "Cost and sponsor",
+}
+
 URGENT_GROUNDS = {
     "risk_of_harm": "Serious risk of harm to a person",
     "imminent_event": "Imminent event",
@@ -126,6 +139,11 @@ class MoveRequest(db.Model):
     # The reason recorded with the most recent return, decline, withdrawal,
     # rejection or cancellation.
     last_reason: Mapped[str] = mapped_column(sa.Text, default="")
+    # The sections of the form the requester has saved (comma-separated
+    # REQUEST_SECTIONS keys), and those the sponsor or the board asked to be
+    # changed when they returned it, until the requester saves them again.
+    sections_saved: Mapped[str] = mapped_column(sa.String(120), default="")
+    sections_to_change: Mapped[str] = mapped_column(sa.String(120), default="")
 
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -144,6 +162,14 @@ class MoveRequest(db.Model):
     @property
     def purpose_list(self) -> list[str]:
         return [p for p in self.purposes.split(",") if p]
+
+    @property
+    def saved_sections(self) -> list[str]:
+        return [s for s in self.sections_saved.split(",") if s]
+
+    @property
+    def sections_to_change_list(self) -> list[str]:
+        return [s for s in self.sections_to_change.split(",") if s]
 
     @property
     def intelligence_source_list(self) -> list[str]:

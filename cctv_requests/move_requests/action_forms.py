@@ -3,16 +3,18 @@ data key, so ``engine_data()`` hands the answers straight to the guards;
 ``refusal_field`` is where a guard's refusal shows."""
 
 from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxesInput,
     GovCheckboxInput,
     GovSelect,
     GovSubmitInput,
     GovTextArea,
     GovTextInput,
 )
-from wtforms import BooleanField, StringField, SubmitField, TextAreaField
+from wtforms import BooleanField, SelectMultipleField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from ..forms import GovDateField, InRange, ListSelectField, MoneyField, VersionedForm, WholeNumberField, strip
+from ..models.requests import REQUEST_SECTIONS
 
 NOT_DATA = ("csrf_token", "version", "submit")
 
@@ -112,6 +114,22 @@ class ReasonForm(ActionForm):
     refusal_field = "reason"
 
 
+def _sections():
+    return SelectMultipleField(
+        "Sections that need changes (optional)",
+        widget=GovCheckboxesInput(),
+        choices=list(REQUEST_SECTIONS.items()),
+        description="The requester sees these marked on their task list. Select all that apply.",
+    )
+
+
+class ReturnForm(ReasonForm):
+    """Return for changes: the reason, and which parts of the form it is
+    about, if the sponsor says."""
+
+    sections = _sections()
+
+
 class _VotesForm(ActionForm):
     votes_for = _votes("Votes for")
     votes_against = _votes("Votes against")
@@ -124,6 +142,12 @@ class DecisionReasonForm(_VotesForm):
 
     reason = _reason()
     refusal_field = "reason"
+
+
+class ReturnDecisionForm(DecisionReasonForm):
+    """Return for changes at a meeting: votes, reasons and the sections."""
+
+    sections = _sections()
 
 
 class RatifyForm(_VotesForm):
@@ -282,7 +306,7 @@ class EvaluationForm(ActionForm):
 ACTION_FORMS = {
     "submit": ConfirmActionForm,
     "endorse": ConfirmActionForm,
-    "return_for_changes": ReasonForm,
+    "return_for_changes": ReturnForm,
     "decline": ReasonForm,
     "withdraw": ReasonForm,
     "place_on_agenda": PlaceOnAgendaForm,

@@ -1,31 +1,43 @@
 """Filing a request, reading it, and every action on it."""
 
+import json
+from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from .. import audit
 from ..access import RESTRICTED_ROLES, deny, roles_required, site_precision
 from ..cameras.forms import SurveyForm
 from ..extensions import db
-from ..models import AgendaItem, AuditEvent, Meeting, MoveRequest
-from ..services import agendas, availability, deployments, evaluation, preparation
+from ..models import AgendaItem, AuditEvent, Meeting, MoveRequest, Site
+from ..models.requests import REQUEST_SECTIONS
+from ..services import agendas, availability, deployments, evaluation, preparation, sections
 from ..services.requests import (
     REASSIGNABLE,
     create_request,
     form_choices,
     form_data,
     reassign_sponsor,
+    save_section,
     sponsors_for,
-    update_request,
+    wards,
 )
+from ..services.sites import known_sites
 from ..workflow import engine
 from ..workflow.definition import STATES, TRIGGERS, transition_for
 from ..workflow.guards import missing_answers
-from .action_forms import ACTION_FORMS, DecisionReasonForm, ReasonForm, SponsorForm
-from .forms import MoveRequestForm
+from .action_forms import (
+    ACTION_FORMS,
+    DecisionReasonForm,
+    ReasonForm,
+    ReturnDecisionForm,
+    ReturnForm,
+    SponsorForm,
+)
+from .forms import SECTION_FORMS, StartForm
 from .loaders import get_move_request, get_own_request
 
 bp = Blueprint("move_requests", __name__, url_prefix="/requests")
@@ -77,64 +89,140 @@ def index():
     )
 
 
-def _acceptable(form: MoveRequestForm, today: date) -> bool:
-    """Whether a posted request form may be saved: a draft needs well-formed
-    answers; continuing to check them needs every answer too. All problems
-    are reported at once."""
-    if not form.is_submitted():
-        return False
-    valid = form.validate()
-    if form.continue_.data:
-        valid = form.check_complete(today) and valid
-    return valid
-
-
 @bp.route("/new", methods=["GET", "POST"])
 @roles_required("officer")
 def new():
-    today = date.today()
-    form = MoveRequestForm(**form_choices(current_user, today))
-    if request.method == "GET":
-        # "Request a camera here" on the sites page chooses the site.
-        chosen = request.args.get("site", type=int)
-        if chosen in [value for value, _label in form.existing_site_id.choices]:
-            form.existing_site_id.data = chosen
-    if _acceptable(form, today):
-        move_request = create_request(form, current_user, today)
-        if form.continue_.data:
-            return redirect(url_for(".check_answers", request_id=move_request.id))
-        flash(f"Draft {move_request.reference} saved. You can come back to it at any time.", "success")
-        return redirect(url_for(".show", request_id=move_request.id))
-    return render_template("move_requests/form.html", form=form, title="Request a camera move")
+    """The first page: a draft needs a title and where the problem is; the
+    task list asks the rest."""
+    known_site = _known_site(request.values.get("site_id") or request.args.get("site"))
+    form = StartForm(wards=wards(), site_known=known_site is not None)
+    if request.method == "GET" and known_site:
+        form.site_id.data = known_site.id
+    if form.validate_on_submit():
+        ward_id = known_site.ward_id if known_site else form.ward_id.data
+        move_request = create_request(form.title.data, ward_id, known_site, current_user, date.today())
+        flash(
+            f"Draft {move_request.reference} saved. Answer each section, then check and send it.", "success"
+        )
+        return redirect(url_for(".tasks", request_id=move_request.id))
+    return render_template(
+        "move_requests/start.html", form=form, known_site=known_site, title="Request a camera move"
+    )
 
 
-@bp.route("/<int:request_id>/edit", methods=["GET", "POST"])
-@roles_required("officer")
-def edit(request_id: int):
+def _known_site(value):
+    """A site offered on the request form, chosen by its id, or None."""
+    try:
+        site_id = int(value)
+    except (TypeError, ValueError):
+        return None
+    return db.session.scalar(sa.select(Site).where(Site.id == site_id, known_sites()))
+
+
+def _editable(request_id: int) -> MoveRequest:
     move_request = get_own_request(request_id)
     if move_request.status not in ("draft", "returned"):
         flash("This request has been sent on and can no longer be changed.", "info")
-        return redirect(url_for(".show", request_id=move_request.id))
+        abort(redirect(url_for(".show", request_id=move_request.id)))
+    return move_request
+
+
+@dataclass(frozen=True)
+class Return:
+    """Who returned a request for changes, and when."""
+
+    by: str
+    on: date
+
+
+def _returned_by(move_request: MoveRequest) -> Return | None:
+    """The latest return of a returned request: by its sponsor, or by the
+    board at a meeting (a return from the agenda)."""
+    if move_request.status != "returned":
+        return None
+    event = db.session.scalar(
+        sa.select(AuditEvent)
+        .where(
+            AuditEvent.object_type == "move_request",
+            AuditEvent.object_id == move_request.id,
+            AuditEvent.action == "request.return_for_changes",
+        )
+        .order_by(AuditEvent.id.desc())
+        .limit(1)
+    )
+    if event is None:
+        return None
+    at_meeting = json.loads(event.detail or "{}").get("source") == "on_agenda"
+    by = "The board" if at_meeting else (event.actor.name if event.actor else "Your sponsor")
+    return Return(by=by, on=event.occurred_at.date())
+
+
+@bp.route("/<int:request_id>/tasks")
+@roles_required("officer")
+def tasks(request_id: int):
+    """The task list: each section of the form with its status."""
+    move_request = _editable(request_id)
+    statuses = sections.statuses(move_request)
+    return render_template(
+        "move_requests/tasks.html",
+        move_request=move_request,
+        sections=sections.SECTIONS,
+        statuses=statuses,
+        completed=sum(1 for value in statuses.values() if value == sections.COMPLETED),
+        returned=_returned_by(move_request),
+        section_titles=REQUEST_SECTIONS,
+        title=f"Request a camera move: {move_request.reference}",
+    )
+
+
+SECTION_SLUGS = ", ".join(f"'{section.slug}'" for section in sections.SECTIONS)
+
+
+def _section_form(slug: str, move_request: MoveRequest):
     today = date.today()
     choices = form_choices(current_user, today)
+    form_class = SECTION_FORMS[slug]
+    wanted = {
+        "problem": ("priorities",),
+        "site": ("sites", "wards"),
+        "period": ("cameras",),
+        "cost": ("sponsors",),
+    }.get(slug, ())
+    kwargs = {name: choices[name] for name in wanted}
     if request.method == "GET":
-        form = MoveRequestForm(data=form_data(move_request), **choices)
-    else:
-        form = MoveRequestForm(**choices)
-    if _acceptable(form, today):
-        if not update_request(form, move_request, current_user):
+        kwargs["data"] = form_data(move_request)
+    return form_class(today=today, **kwargs)
+
+
+@bp.route(f"/<int:request_id>/tasks/<any({SECTION_SLUGS}):section>", methods=["GET", "POST"])
+@roles_required("officer")
+def section(request_id: int, section: str):
+    """One section of the request form, saved as the requester goes."""
+    move_request = _editable(request_id)
+    form = _section_form(section, move_request)
+    if form.acceptable():
+        if not save_section(form, section, move_request, current_user):
             flash(engine.CONFLICT_MESSAGE, "info")
-            return redirect(url_for(".show", request_id=move_request.id))
-        if form.continue_.data:
-            return redirect(url_for(".check_answers", request_id=move_request.id))
-        flash(f"Changes to {move_request.reference} saved.", "success")
-        return redirect(url_for(".show", request_id=move_request.id))
-    _record_exact_view(move_request, "exact")  # the form shows the requester's exact answers
+            return redirect(url_for(".tasks", request_id=move_request.id))
+        title = sections.BY_SLUG[section].title
+        if form.save_later.data:
+            flash(
+                f"{title}: your answers are saved. You can come back to this section at any time.", "success"
+            )
+        else:
+            flash(f"{title}: section completed.", "success")
+        return redirect(url_for(".tasks", request_id=move_request.id))
+    if section == "site":
+        _record_exact_view(move_request, "exact")  # the page shows the requester's exact answers
+    part = sections.BY_SLUG[section]
     return render_template(
-        "move_requests/form.html",
+        f"move_requests/sections/{section}.html",
         form=form,
         move_request=move_request,
-        title=f"Change request {move_request.reference}",
+        section=part,
+        change_asked=section in move_request.sections_to_change_list,
+        returned=_returned_by(move_request),
+        title=f"{part.title}: {move_request.reference}",
     )
 
 
@@ -178,9 +266,10 @@ def check_answers(request_id: int):
         "move_requests/check_answers.html",
         move_request=move_request,
         precision=precision,
+        incomplete=sections.incomplete(move_request),
         missing=missing_answers(move_request),
         action_form=form,
-        title="Check your answers before sending your request",
+        title=f"Check your answers before sending {move_request.reference}",
     )
 
 
@@ -283,6 +372,8 @@ def _action_form(trigger: str, move_request: MoveRequest, at_meeting: bool):
     form_class = ACTION_FORMS[trigger]
     if at_meeting and form_class is ReasonForm:
         form_class = DecisionReasonForm
+    if at_meeting and form_class is ReturnForm:
+        form_class = ReturnDecisionForm
     kwargs = {}
     if trigger == "place_on_agenda":
         # Published agendas too: the chair may accept a late item there, and
@@ -373,16 +464,22 @@ def act(request_id: int, action: str):
             # The page was out of date: someone else acted first (INT-2).
             flash(engine.CONFLICT_MESSAGE, "info")
             return redirect(url_for(".show", request_id=move_request.id))
-        reason = engine.unavailable_reason(current_user, move_request, trigger)
-        if reason is None:
-            # Never theirs to do: refused and audited (SEC-13).
+        if not engine.could_ever(current_user, move_request, trigger):
+            # Never theirs to do on this request: refused and audited (SEC-13).
             deny()
+        # Theirs at some stage: say why not now, and change nothing (409).
+        if engine.has_moved_on(current_user, move_request, trigger):
+            heading = title = f"{move_request.reference} has moved on"
+        else:
+            heading = "This cannot be done now"
+            title = f"{heading}: {move_request.reference}"
         return render_template(
             "move_requests/unavailable.html",
             move_request=move_request,
-            reason=reason,
+            reason=engine.unavailable_reason(current_user, move_request, trigger),
+            heading=heading,
             meeting_id=request.args.get("meeting", type=int),
-            title=f"This cannot be done now: {move_request.reference}",
+            title=title,
         ), 409
     form = _action_form(trigger, move_request, transition.at_meeting)
     if form.validate_on_submit():
@@ -418,6 +515,7 @@ def act(request_id: int, action: str):
         precision=precision,
         board=availability.camera_board() if "camera_id" in form else [],
         period=_asked_period(form, move_request),
+        meeting_id=request.args.get("meeting", type=int) if transition.at_meeting else None,
         title=f"{transition.label}: {move_request.reference}",
     )
 

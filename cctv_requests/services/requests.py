@@ -10,7 +10,7 @@ from ..extensions import db
 from ..models import Deployment, MoveRequest, Priority, Site, User, UserRole
 from ..models.cameras import Camera
 from ..models.places import Ward
-from . import sites
+from . import sections, sites
 
 SITE_FIELDS = ("street", "exact_location", "view_description", "mounting")
 REQUEST_FIELDS = (
@@ -40,7 +40,7 @@ TEXT_FIELDS = frozenset(
 
 
 def form_choices(user, today: date) -> dict:
-    """The lists the request form offers."""
+    """The lists the request form's pages offer."""
     year_start = today.year if today.month >= 4 else today.year - 1
     priorities = list(
         db.session.scalars(sa.select(Priority).where(Priority.year_start == year_start).order_by(Priority.id))
@@ -53,7 +53,7 @@ def form_choices(user, today: date) -> dict:
     )
     return {
         "sites": [row.site for row in sites.search("")],
-        "wards": list(db.session.scalars(sa.select(Ward).order_by(Ward.name))),
+        "wards": wards(),
         "priorities": priorities,
         "cameras": list(
             db.session.scalars(
@@ -64,8 +64,12 @@ def form_choices(user, today: date) -> dict:
     }
 
 
+def wards() -> list[Ward]:
+    return list(db.session.scalars(sa.select(Ward).order_by(Ward.name)))
+
+
 def form_data(move_request: MoveRequest) -> dict:
-    """The request's answers in the shape of the form."""
+    """The request's answers in the shape of the form's pages."""
     site = move_request.site
     data = {name: getattr(site, name) for name in SITE_FIELDS}
     data.update({name: getattr(move_request, name) for name in REQUEST_FIELDS})
@@ -111,24 +115,20 @@ def site_is_own(move_request: MoveRequest) -> bool:
     return not shared
 
 
-def _apply(form, move_request: MoveRequest, site: Site) -> None:
+def _apply_site_section(form, move_request: MoveRequest) -> None:
     chosen = form.existing_site_id.data
     if chosen:
         # An existing site is used as it is; only the coordinator corrects it.
         move_request.site_id = chosen
         move_request.site = db.session.get(Site, chosen)
-    else:
-        if move_request.id is not None and not site_is_own(move_request):
-            site = Site(exact_location="", street="")
-            move_request.site = site
-        _apply_site(form, site)
-    _apply_request(form, move_request)
-
-
-def _apply_site(form, site: Site) -> None:
+        return
+    site = move_request.site
+    if not site_is_own(move_request):
+        site = Site(exact_location="", street="")
+        move_request.site = site
     for name in SITE_FIELDS:
         setattr(site, name, form[name].data or ("lamp_column" if name == "mounting" else ""))
-    site.ward_id = form.ward_id.data
+    site.ward_id = form.ward_id.data or site.ward_id
     site.latitude = float(form.latitude.data) if form.latitude.data is not None else None
     site.longitude = float(form.longitude.data) if form.longitude.data is not None else None
     readiness = set(form.site_readiness.data or ())
@@ -137,23 +137,35 @@ def _apply_site(form, site: Site) -> None:
     site.highway_consent = "highway" in readiness
 
 
-def _apply_request(form, move_request: MoveRequest) -> None:
+def _apply_answers(form, move_request: MoveRequest) -> None:
+    """Copy the answers of one section's page onto the request."""
+    asked = set(form.answered_names())
     for name in REQUEST_FIELDS:
+        if name not in asked:
+            continue
         value = form[name].data
         if value is None and name in TEXT_FIELDS:
             value = ""
         setattr(move_request, name, value)
-    move_request.title = form.title.data or ""
-    move_request.urgency = form.urgency.data or "routine"
-    # dict.fromkeys: a value sent twice is kept once.
-    move_request.purposes = ",".join(dict.fromkeys(form.purposes.data or ()))
-    move_request.intelligence_sources = ",".join(dict.fromkeys(form.intelligence_sources.data or ()))
-    move_request.priority_id = form.priority_id.data or None
-    move_request.camera_preference_id = form.camera_preference_id.data or None
-    move_request.urgent_ground = (form.urgent_ground.data or "") if move_request.urgency == "urgent" else ""
-    if move_request.urgency != "urgent":
-        move_request.urgent_explanation = ""
-    move_request.sponsor_id = form.sponsor_id.data or None
+    if "title" in asked:
+        move_request.title = form.title.data or ""
+    if "purposes" in asked:
+        # dict.fromkeys: a value sent twice is kept once.
+        move_request.purposes = ",".join(dict.fromkeys(form.purposes.data or ()))
+    if "intelligence_sources" in asked:
+        move_request.intelligence_sources = ",".join(dict.fromkeys(form.intelligence_sources.data or ()))
+    if "priority_id" in asked:
+        move_request.priority_id = form.priority_id.data or None
+    if "camera_preference_id" in asked:
+        move_request.camera_preference_id = form.camera_preference_id.data or None
+    if "urgency" in asked:
+        move_request.urgency = form.urgency.data or "routine"
+        urgent = move_request.urgency == "urgent"
+        move_request.urgent_ground = (form.urgent_ground.data or "") if urgent else ""
+        if not urgent:
+            move_request.urgent_explanation = ""
+    if "sponsor_id" in asked:
+        move_request.sponsor_id = form.sponsor_id.data or None
 
 
 def _next_reference(year: int) -> str:
@@ -165,13 +177,14 @@ def _next_reference(year: int) -> str:
     return f"{prefix}{number:04d}"
 
 
-def create_request(form, requester, today: date) -> MoveRequest:
-    """File a new draft request. Retries the reference if another request took it first."""
+def create_request(title: str, ward_id: int, known_site: Site | None, requester, today: date) -> MoveRequest:
+    """Start a draft from the first page: a title, and the ward of a new site
+    or a known site. Retries the reference if another request took it first."""
     for _attempt in range(5):
-        chosen = form.existing_site_id.data
-        site = db.session.get(Site, chosen) if chosen else Site(exact_location="", street="")
-        move_request = MoveRequest(requester_id=requester.id, site=site, status="draft", version=1)
-        _apply(form, move_request, site)
+        site = known_site or Site(ward_id=ward_id, exact_location="", street="")
+        move_request = MoveRequest(
+            requester_id=requester.id, site=site, status="draft", version=1, title=title
+        )
         move_request.reference = _next_reference(today.year)
         db.session.add(move_request)
         try:
@@ -187,10 +200,10 @@ def create_request(form, requester, today: date) -> MoveRequest:
     raise RuntimeError("Could not allocate a request reference")
 
 
-def update_request(form, move_request: MoveRequest, editor) -> bool:
-    """Save the requester's changes, as a compare-and-set on the version the
-    form was opened at: False (nothing saved) if the request changed meanwhile
-    or is no longer editable."""
+def save_section(form, slug: str, move_request: MoveRequest, editor) -> bool:
+    """Save one section's page, as a compare-and-set on the version the page
+    was opened at: False (nothing saved) if the request changed meanwhile or
+    is no longer editable."""
     try:
         expected = int(form.version.data)
     except (TypeError, ValueError):
@@ -208,8 +221,14 @@ def update_request(form, move_request: MoveRequest, editor) -> bool:
     if result.rowcount != 1:
         db.session.rollback()
         return False
-    _apply(form, move_request, move_request.site)
-    audit.record("request.edited", actor=editor, object_type="move_request", object_id=move_request.id)
+    if slug == "site":
+        _apply_site_section(form, move_request)
+    else:
+        _apply_answers(form, move_request)
+    sections.mark_saved(move_request, slug)
+    audit.record(
+        "request.edited", actor=editor, object_type="move_request", object_id=move_request.id, section=slug
+    )
     db.session.commit()
     return True
 

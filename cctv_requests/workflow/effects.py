@@ -12,6 +12,7 @@ from flask import current_app
 from ..extensions import db
 from ..models import AgendaItem, Camera, Deployment, Meeting
 from ..models.base import utcnow
+from ..models.requests import REQUEST_SECTIONS
 from .guards import Context
 
 Effect = Callable[[Context, "EffectTools"], None]
@@ -70,10 +71,15 @@ def _keep_reason(ctx: Context) -> None:
 
 def _submit(ctx, tools):
     ctx.move_request.submitted_at = utcnow()
+    ctx.move_request.sections_to_change = ""
 
 
 def _return(ctx, tools):
     _keep_reason(ctx)
+    # The sections the sponsor or the board said need changes, in the
+    # form's order; each stays marked until the requester saves it.
+    asked = set(ctx.value("sections") or ())
+    ctx.move_request.sections_to_change = ",".join(s for s in REQUEST_SECTIONS if s in asked)
     _decide_item(ctx, tools, "returned")
 
 
