@@ -21,6 +21,7 @@ from cctv_requests.models import (
     User,
     Ward,
 )
+from cctv_requests.models.requests import REQUEST_SECTIONS
 from cctv_requests.services import district as district_service
 from cctv_requests.services.meetings import plan_meeting
 
@@ -162,6 +163,8 @@ def move_request(
         site=site_obj or site(),
         priority_id=overrides.pop("priority_id", None) or priority().id,
         status=status,
+        # Written complete, as if every section of the task list was saved.
+        sections_saved=overrides.pop("sections_saved", ",".join(REQUEST_SECTIONS)),
         **complete_answers(**overrides),
     )
     db.session.add(mr)
