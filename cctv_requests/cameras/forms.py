@@ -13,7 +13,15 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import HiddenField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
-from ..forms import DecimalNumberField, GovDateField, InRange, ListSelectField, OptionalRadioField, strip
+from ..forms import (
+    Chosen,
+    DecimalNumberField,
+    GovDateField,
+    InRange,
+    ListSelectField,
+    OptionalRadioField,
+    strip,
+)
 from ..models import MOUNTINGS, SERVICE_STATUSES
 
 
@@ -107,7 +115,7 @@ class SiteSearchForm(FlaskForm):
 
 class SiteForm(FlaskForm):
     ward_id = ListSelectField(
-        "Ward", widget=GovSelect(), validators=[DataRequired(message="Select the ward")]
+        "Ward", widget=GovSelect(), validators=[Chosen("Select the ward")], placeholder="Select a ward"
     )
     street = _text("Street name", required="Enter the street name", limit=160)
     exact_location = _long_text("Exact location", required="Enter the exact location", limit=1000)
@@ -143,7 +151,7 @@ class SiteForm(FlaskForm):
 
     def __init__(self, *args, wards=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.ward_id.choices = [(0, "Select a ward")] + [(w.id, w.name) for w in wards]
+        self.ward_id.choices = [(w.id, w.name) for w in wards]
 
     def details(self) -> dict:
         return {

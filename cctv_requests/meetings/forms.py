@@ -10,7 +10,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import RadioField, SelectMultipleField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
-from ..forms import GovDateField, ListSelectField, WholeNumberField, strip
+from ..forms import Chosen, GovDateField, ListSelectField, WholeNumberField, strip
 from ..models.meetings import MEETING_KINDS
 
 
@@ -117,12 +117,15 @@ class CancelMeetingForm(FlaskForm):
 
 class MoveItemForm(FlaskForm):
     meeting_id = ListSelectField(
-        "Move to meeting", widget=GovSelect(), validators=[DataRequired(message="Select a meeting")]
+        "Move to meeting",
+        widget=GovSelect(),
+        validators=[Chosen("Select a meeting")],
+        placeholder="Select a meeting",
     )
     submit = SubmitField("Move the item", widget=GovSubmitInput())
 
     def __init__(self, *args, meetings=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.meeting_id.choices = [(0, "Select a meeting")] + [
+        self.meeting_id.choices = [
             (m.id, f"{m.meets_on:%-d %B %Y} (papers cut-off {m.cutoff_on:%-d %B %Y})") for m in meetings
         ]

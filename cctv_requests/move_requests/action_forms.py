@@ -10,10 +10,20 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextArea,
     GovTextInput,
 )
-from wtforms import BooleanField, SelectMultipleField, StringField, SubmitField, TextAreaField
+from wtforms import BooleanField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
-from ..forms import GovDateField, InRange, ListSelectField, MoneyField, VersionedForm, WholeNumberField, strip
+from ..forms import (
+    ChoicesField,
+    Chosen,
+    GovDateField,
+    InRange,
+    ListSelectField,
+    MoneyField,
+    VersionedForm,
+    WholeNumberField,
+    strip,
+)
 from ..models.requests import REQUEST_SECTIONS
 
 NOT_DATA = ("csrf_token", "version", "submit")
@@ -86,7 +96,7 @@ def _count(label, missing, short):
         invalid_message=f"{short} must be a whole number, like 12",
         validators=[
             InputRequired(message=missing),
-            InRange(0, 100000, message="Enter a number between 0 and 100,000"),
+            InRange(0, 100000, message=f"{short} must be between 0 and 100,000"),
         ],
     )
 
@@ -115,8 +125,9 @@ class ReasonForm(ActionForm):
 
 
 def _sections():
-    return SelectMultipleField(
+    return ChoicesField(
         "Sections that need changes (optional)",
+        invalid_message="Select the sections that need changes from the list",
         widget=GovCheckboxesInput(),
         choices=list(REQUEST_SECTIONS.items()),
         description="The requester sees these marked on their task list. Select all that apply.",
@@ -163,15 +174,13 @@ class BoardReviewForm(_VotesForm):
 
 class PlaceOnAgendaForm(ActionForm):
     meeting_id = ListSelectField(
-        "Meeting", widget=GovSelect(), validators=[DataRequired(message="Select a meeting")]
+        "Meeting", widget=GovSelect(), validators=[Chosen("Select a meeting")], placeholder="Select a meeting"
     )
     refusal_field = "meeting_id"
 
     def __init__(self, *args, meetings=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.meeting_id.choices = [(0, "Select a meeting")] + [
-            (m.id, f"{m.meets_on:%-d %B %Y} ({_agenda_state(m)})") for m in meetings
-        ]
+        self.meeting_id.choices = [(m.id, f"{m.meets_on:%-d %B %Y} ({_agenda_state(m)})") for m in meetings]
 
 
 def _agenda_state(meeting) -> str:
@@ -182,14 +191,14 @@ def _agenda_state(meeting) -> str:
 
 class _CameraForm(ActionForm):
     camera_id = ListSelectField(
-        "Camera", widget=GovSelect(), validators=[DataRequired(message="Select a camera")]
+        "Camera", widget=GovSelect(), validators=[Chosen("Select a camera")], placeholder="Select a camera"
     )
     refusal_field = "camera_id"
 
     def __init__(self, *args, cameras=(), notes=None, **kwargs):
         super().__init__(*args, **kwargs)
         notes = notes or {}
-        self.camera_id.choices = [(0, "Select a camera")] + [
+        self.camera_id.choices = [
             (c.id, f"{c.label}, {notes[c.id]}" if c.id in notes else c.label) for c in cameras
         ]
 
@@ -223,14 +232,17 @@ class UrgentApproveForm(_BookingForm):
 
 
 def _cost(label, missing, required=True, hint=""):
+    """An amount of money; ``label`` names it in its messages, and the form
+    shows it with "in pounds"."""
     validators = [InRange(0, 1000000, message=f"{label} must be between £0 and £1,000,000")]
     validators.insert(0, InputRequired(message=missing) if required else Optional())
     return MoneyField(
-        label,
+        f"{label}, in pounds",
         widget=GovTextInput(),
         description=hint,
         places=2,
         invalid_message=f"{label} must be an amount in pounds, like 850 or 850.50",
+        pence_message=f"{label} must be in pounds and pence, like 850 or 850.50",
         validators=validators,
     )
 
@@ -238,7 +250,7 @@ def _cost(label, missing, required=True, hint=""):
 class ScheduleForm(_CameraForm):
     installation_date = _date("Installation date", "Enter the installation date")
     installer = _text("Installer", "Enter the installer", 120)
-    installation_cost = _cost("Cost of the installation, in pounds", "Enter the cost of the installation")
+    installation_cost = _cost("Cost of the installation", "Enter the cost of the installation")
 
 
 class InstallForm(ActionForm):
@@ -250,7 +262,7 @@ class InstallForm(ActionForm):
         "The signs are up, as the signage plan says", "Confirm that the signs are up"
     )
     actual_cost = _cost(
-        "Actual cost of the move, in pounds",
+        "Actual cost of the move",
         "Enter the actual cost of the move",
         required=False,
         hint="Leave blank if it was the cost booked with the installer",
@@ -331,12 +343,13 @@ class SponsorForm(VersionedForm):
     sponsor_id = ListSelectField(
         "New sponsor",
         widget=GovSelect(),
-        validators=[DataRequired(message="Select the new sponsor")],
+        validators=[Chosen("Select the new sponsor")],
+        placeholder="Select a sponsor",
     )
     submit = SubmitField("Change sponsor", widget=GovSubmitInput())
 
     def __init__(self, *args, sponsors=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.sponsor_id.choices = [(0, "Select a sponsor")] + [
+        self.sponsor_id.choices = [
             (s.id, f"{s.name}, {s.organisation}" if s.organisation else s.name) for s in sponsors
         ]

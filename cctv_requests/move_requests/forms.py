@@ -16,7 +16,6 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import (
     BooleanField,
     HiddenField,
-    SelectMultipleField,
     StringField,
     SubmitField,
     TextAreaField,
@@ -24,6 +23,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from ..forms import (
+    ChoicesField,
     Chosen,
     DecimalNumberField,
     GovDateField,
@@ -158,8 +158,9 @@ class SectionForm(FlaskForm):
 class ProblemForm(SectionForm):
     title = _title()
     problem = _text("What is happening", "Describe the crime or anti-social behaviour at this place")
-    purposes = SelectMultipleField(
+    purposes = ChoicesField(
         "Purpose of the camera",
+        invalid_message="Select the purpose of the camera from the list",
         widget=GovCheckboxesInput(),
         choices=list(PURPOSES.items()),
         description="Select all that apply",
@@ -229,8 +230,9 @@ class SiteForm(SectionForm):
         invalid_message="Select how the camera would be mounted",
         validators=[DataRequired(message="Select how the camera would be mounted")],
     )
-    site_readiness = SelectMultipleField(
+    site_readiness = ChoicesField(
         "Power and consents (optional)",
+        invalid_message="Select which of power and consents are in place from the list",
         widget=GovCheckboxesInput(),
         choices=list(SITE_READINESS.items()),
         description="Select all that apply now. Consents must be in place before installation.",
@@ -294,8 +296,9 @@ class EvidenceForm(SectionForm):
         description="For example, 31 8 2026",
         invalid_message="End of the baseline period must be a real date",
     )
-    intelligence_sources = SelectMultipleField(
+    intelligence_sources = ChoicesField(
         "Intelligence sources",
+        invalid_message="Select the intelligence sources from the list",
         widget=GovCheckboxesInput(),
         choices=list(INTELLIGENCE_SOURCES.items()),
         description="Select all that apply",

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from ..auth.passwords import hash_password
 from ..extensions import db
 from ..models import Attendance, Camera, Meeting, MoveRequest, Priority, Site, User, Ward
+from ..models.requests import REQUEST_SECTIONS
 from ..workflow import engine
 from . import agendas, preparation
 from .meetings import camera_positions, plan_meeting
@@ -108,6 +109,7 @@ def create_sample_requests(users: dict[str, User], today: date) -> int:
             sponsor=sponsor,
             site=site,
             status="draft",
+            sections_saved=",".join(REQUEST_SECTIONS),
             **answers,
         )
         db.session.add(mr)
@@ -126,6 +128,7 @@ def create_sample_requests(users: dict[str, User], today: date) -> int:
         "return_for_changes",
         sponsor,
         reason="Please add the police crime numbers for the baseline period.",
+        sections=["evidence"],
     )
     endorsed = new(4, title="Motorbikes on the recreation ground")
     fire(endorsed, "submit", officer)
