@@ -16,7 +16,7 @@ run: setup
 	$(FLASK) init
 	$(FLASK) demo-data --password "$$(cat $(DEMO_PASSWORD_FILE))"
 	@echo
-	@echo "Demo users: officer@, sponsor@, board@, chair@, coordinator@, councillor@, admin@example.org"
+	@echo "Demo users: officer@, sponsor@, board@, board2@, board3@, chair@, coordinator@, councillor@, admin@example.org"
 	@echo "Demo password: $$(cat $(DEMO_PASSWORD_FILE))"
 	@echo
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)

@@ -27,13 +27,16 @@ def create_app(config=None) -> Flask:
     if not app.config.get("SECRET_KEY"):
         raise RuntimeError("SECRET_KEY must be set in the environment.")
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
-    if not all(app.config.get(key) for key in ("COUNCIL_NAME", "MEETING_RULES", "DEPLOYMENT_RULES")):
+    if not all(
+        app.config.get(key) for key in ("COUNCIL_NAME", "MEETING_RULES", "DEPLOYMENT_RULES", "ACCESSIBILITY")
+    ):
         from .services import calendar, deployments, district
 
         district_data = district.load(app.config.get("DISTRICT_CONFIG"))
         app.config["COUNCIL_NAME"] = app.config.get("COUNCIL_NAME") or district_data["council_name"]
         app.config.setdefault("MEETING_RULES", calendar.rules_from(district_data))
         app.config.setdefault("DEPLOYMENT_RULES", deployments.rules_from(district_data))
+        app.config.setdefault("ACCESSIBILITY", district.accessibility_from(district_data))
 
     app.jinja_loader = ChoiceLoader(
         [

@@ -3,7 +3,7 @@
 from datetime import date
 
 import sqlalchemy as sa
-from flask import Blueprint, render_template
+from flask import Blueprint, current_app, render_template
 from flask_login import current_user
 
 from ..access import login_required, public
@@ -49,4 +49,10 @@ def healthz():
 @bp.route("/accessibility")
 @public
 def accessibility():
-    return render_template("main/accessibility.html", title="Accessibility statement")
+    # The council's contact, compliance, known problems and dates come from the
+    # district file's [accessibility] table (services/district.py).
+    return render_template(
+        "main/accessibility.html",
+        title=f"Accessibility statement for {current_app.config['SERVICE_NAME']}",
+        statement=current_app.config["ACCESSIBILITY"],
+    )

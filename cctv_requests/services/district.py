@@ -1,17 +1,21 @@
-"""The district configuration: wards, cameras, priorities and meetings.
+"""The district configuration: wards, cameras, priorities and meetings, and
+the council's details for the accessibility statement.
 
 Loaded from a TOML file (by default ``cctv_requests/district/three_rivers.toml``)
 by ``flask --app wsgi init``. Applying it twice changes nothing.
 """
 
+import re
 import tomllib
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime
 from pathlib import Path
 
 import sqlalchemy as sa
 
 from ..extensions import db
 from ..models import Camera, Deployment, Meeting, Priority, Site, Ward
+from .calendar import whole_setting
 from .meetings import DEFAULT_QUORUM, plan_meeting
 
 DEFAULT_FILE = Path(__file__).resolve().parent.parent / "district" / "three_rivers.toml"
@@ -45,7 +49,120 @@ def load(path: str | Path | None = None) -> dict:
                 raise DistrictConfigError(
                     f"{path}: camera {camera['asset_tag']} {key} must be from {low} to {high}."
                 )
+    try:
+        accessibility_from(data)
+    except DistrictConfigError as exc:
+        raise DistrictConfigError(f"{path}: {exc}") from exc
     return data
+
+
+# --- the accessibility statement ----------------------------------------------------------
+
+# The WCAG 2.2 AA compliance a statement may claim (the GOV.UK sample
+# accessibility statement's wording). "Not compliant" is not offered: the
+# service is built and tested to meet WCAG 2.2 AA (QUALITY.md A11Y-1).
+COMPLIANCE_STATUSES = ("fully", "partially")
+
+# Problems this build has whatever the district: the statement lists them
+# unless the district's [accessibility] table says otherwise.
+KNOWN_PROBLEMS = (
+    "The agenda pack and minutes PDFs are not tagged, so a screen reader may not read them in the "
+    "right order. The same papers are on web pages in the service.",
+    "The circles on the map of camera sites cannot be selected with a keyboard. Every site on the map "
+    "is also listed, with the same details, in the table below it.",
+)
+
+# When the statement's wording and the checks it describes were last gone
+# over; the dates a district that gives none of its own shows.
+STATEMENT_WRITTEN_ON = date(2026, 11, 26)
+
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+_PHONE = re.compile(r"\+?[0-9 ()-]+")
+
+
+@dataclass(frozen=True)
+class AccessibilityStatement:
+    """The council's details for the accessibility statement, from the
+    district file's ``[accessibility]`` table."""
+
+    # Where to ask for another format or report a problem; with neither, the
+    # statement names the council's Community Safety Partnership team.
+    contact_email: str = ""
+    contact_phone: str = ""
+    # How long the council takes to answer such a request.
+    reply_working_days: int = 5
+    compliance: str = "partially"
+    known_problems: tuple[str, ...] = KNOWN_PROBLEMS
+    prepared_on: date = STATEMENT_WRITTEN_ON
+    reviewed_on: date = STATEMENT_WRITTEN_ON
+
+
+def _statement_date(section: dict, key: str, default: date) -> date:
+    value = section.get(key, default)
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    message = f"accessibility.{key} must be a date written as YYYY-MM-DD, not {value!r}."
+    if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        raise DistrictConfigError(message)
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise DistrictConfigError(message) from None
+
+
+def accessibility_from(config: dict) -> AccessibilityStatement:
+    """The accessibility statement's details from a district configuration;
+    defaults for whatever its ``[accessibility]`` table leaves out."""
+    section = config.get("accessibility", {})
+    if not isinstance(section, dict):
+        raise DistrictConfigError("accessibility must be a table: [accessibility].")
+    email = section.get("contact_email", "")
+    if not isinstance(email, str) or (email and not _EMAIL.fullmatch(email)):
+        raise DistrictConfigError(f"accessibility.contact_email must be an email address, not {email!r}.")
+    phone = section.get("contact_phone", "")
+    if not isinstance(phone, str) or (
+        phone and not (_PHONE.fullmatch(phone) and 7 <= sum(c.isdigit() for c in phone) <= 15)
+    ):
+        raise DistrictConfigError(
+            f'accessibility.contact_phone must be a telephone number such as "01632 960 001", not {phone!r}.'
+        )
+    compliance = section.get("compliance", "partially")
+    if compliance not in COMPLIANCE_STATUSES:
+        raise DistrictConfigError(
+            f'accessibility.compliance must be "fully" or "partially" (compliant with WCAG 2.2 AA), '
+            f"not {compliance!r}."
+        )
+    # Left out, the problems are this build's own, unless the district says
+    # it is fully compliant (which allows none).
+    problems = section.get("known_problems", KNOWN_PROBLEMS if compliance == "partially" else ())
+    if not isinstance(problems, list | tuple) or not all(isinstance(p, str) and p.strip() for p in problems):
+        raise DistrictConfigError("accessibility.known_problems must be a list of sentences.")
+    # GOV.UK: a partially compliant service lists where it falls short; one
+    # with known problems is not fully compliant.
+    if compliance == "partially" and not problems:
+        raise DistrictConfigError(
+            'accessibility.known_problems must list the problems when compliance is "partially".'
+        )
+    if compliance == "fully" and problems:
+        raise DistrictConfigError(
+            'accessibility.compliance cannot be "fully" while known_problems lists problems: '
+            'make it "partially".'
+        )
+    prepared_on = _statement_date(section, "prepared_on", STATEMENT_WRITTEN_ON)
+    reviewed_on = _statement_date(section, "reviewed_on", prepared_on)
+    if reviewed_on < prepared_on:
+        raise DistrictConfigError("accessibility.reviewed_on cannot be before prepared_on.")
+    return AccessibilityStatement(
+        contact_email=email,
+        contact_phone=phone,
+        reply_working_days=whole_setting(
+            section, "reply_working_days", 5, 1, 30, table="accessibility", error=DistrictConfigError
+        ),
+        compliance=compliance,
+        known_problems=tuple(p.strip() for p in problems),
+        prepared_on=prepared_on,
+        reviewed_on=reviewed_on,
+    )
 
 
 def apply(data: dict, today: date) -> dict[str, int]:
