@@ -20,19 +20,20 @@ from ..forms import (
     InRange,
     ListSelectField,
     OptionalRadioField,
+    question,
     strip,
 )
 from ..models import MOUNTINGS, SERVICE_STATUSES
 
 
 def _text(label, *, required: str = "", limit: int = 120, hint: str = ""):
-    validators = [Length(max=limit, message=f"{label} must be {limit:,} characters or fewer")]
+    validators = [Length(max=limit, message=f"{question(label)} must be {limit:,} characters or fewer")]
     validators.insert(0, DataRequired(message=required) if required else Optional())
     return StringField(label, widget=GovTextInput(), filters=[strip], description=hint, validators=validators)
 
 
 def _long_text(label, *, required: str = "", limit: int = 2000, hint: str = ""):
-    validators = [Length(max=limit, message=f"{label} must be {limit:,} characters or fewer")]
+    validators = [Length(max=limit, message=f"{question(label)} must be {limit:,} characters or fewer")]
     validators.insert(0, DataRequired(message=required) if required else Optional())
     return TextAreaField(
         label, widget=GovTextArea(), filters=[strip], description=hint, validators=validators
@@ -51,8 +52,8 @@ def _date(label, *, required: str = "", hint: str = "For example, 27 3 2026"):
 class CameraForm(FlaskForm):
     asset_tag = _text("Asset tag", required="Enter the asset tag", limit=40, hint="For example, RDC-07")
     name = _text("Name", required="Enter the camera's name", limit=80, hint="For example, Camera 7")
-    make_model = _text("Make and model", limit=120)
-    serial = _text("Serial number", limit=80)
+    make_model = _text("Make and model (optional)", limit=120)
+    serial = _text("Serial number (optional)", limit=80)
     submit = SubmitField("Save camera", widget=GovSubmitInput())
 
     def details(self) -> dict:
@@ -121,20 +122,20 @@ class SiteForm(FlaskForm):
     exact_location = _long_text("Exact location", required="Enter the exact location", limit=1000)
     # places=None: shown as stored, never rounded to two places.
     latitude = DecimalNumberField(
-        "Latitude",
+        "Latitude (optional)",
         widget=GovTextInput(),
         places=None,
         invalid_message="Latitude must be a number, like 51.6372",
         validators=[Optional(), InRange(49, 61, message="Latitude must be between 49 and 61, within the UK")],
     )
     longitude = DecimalNumberField(
-        "Longitude",
+        "Longitude (optional)",
         widget=GovTextInput(),
         places=None,
         invalid_message="Longitude must be a number, like -0.4126",
         validators=[Optional(), InRange(-9, 2, message="Longitude must be between -9 and 2, within the UK")],
     )
-    view_description = _long_text("What the camera needs to see", limit=1000)
+    view_description = _long_text("What the camera needs to see (optional)", limit=1000)
     mounting = OptionalRadioField(
         "Mounting",
         widget=GovRadioInput(),

@@ -49,8 +49,17 @@ def _reason(label="Reason", hint="", required=True, message="Enter the reason"):
     if required:
         validators.insert(0, DataRequired(message=message))
     return TextAreaField(
-        label, description=hint, widget=GovTextArea(), filters=[strip], validators=validators
+        _asked(label, required),
+        description=hint,
+        widget=GovTextArea(),
+        filters=[strip],
+        validators=validators,
     )
+
+
+def _asked(label: str, required) -> str:
+    # GOV.UK: mark the questions that may be left blank, not the others.
+    return label if required else f"{label} (optional)"
 
 
 def _date(label, missing, hint=""):
@@ -81,7 +90,7 @@ def _confirm(label, missing):
 
 def _votes(label):
     return WholeNumberField(
-        label,
+        _asked(label, False),
         widget=GovTextInput(),
         description="Leave blank if no vote was taken",
         validators=[InRange(0, 50, message=f"{label} must be a number between 0 and 50")],
@@ -237,7 +246,7 @@ def _cost(label, missing, required=True, hint=""):
     validators = [InRange(0, 1000000, message=f"{label} must be between £0 and £1,000,000")]
     validators.insert(0, InputRequired(message=missing) if required else Optional())
     return MoneyField(
-        f"{label}, in pounds",
+        _asked(f"{label}, in pounds", required),
         widget=GovTextInput(),
         description=hint,
         places=2,
