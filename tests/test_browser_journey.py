@@ -1,6 +1,7 @@
-"""One request from the officer's form to the installed camera, through the
-real pages in real Chromium, as the four people involved; axe on every page
-(QUALITY.md A11Y-1), error summary focus and 320 px reflow (A11Y-2)."""
+"""One request from the officer's start page and task list to the installed
+camera, through the real pages in real Chromium, as the four people
+involved; axe on every page (QUALITY.md A11Y-1), error summary focus and
+320 px reflow (A11Y-2)."""
 
 import re
 from datetime import date, timedelta
@@ -35,6 +36,14 @@ STREET = "Gosforth Lane"
 EXACT = "Lamp column 12, outside 40 Gosforth Lane, by the footpath to the recreation ground"
 TITLE = "Motorbikes on the Gosforth Lane recreation ground"
 CAMERA = "Camera 1 (RDC-01)"
+WARD = "Oxhey Hall and Hayling"
+
+# The buttons' words, as the service says them (workflow/definition.py labels).
+SEND = "Send the request"
+ENDORSE = "Endorse this request"
+APPROVE = "Approve this request"
+BOOK = "Book the camera's installation"
+RECORD = "Record the camera's installation"
 
 
 def _seed(app) -> dict:
@@ -93,26 +102,58 @@ def _seed(app) -> dict:
     return seeded
 
 
-def _fill_request_form(page, today: date) -> None:
-    page.get_by_label("Ward").select_option(label="Oxhey Hall and Hayling")
-    page.get_by_label("Street name").fill(STREET)
-    page.get_by_label("Exact location").fill(EXACT)
-    page.get_by_label("What the camera needs to see").fill("The path between the shops and the field gate")
-    # Each set of radios or checkboxes is a group named by its question.
-    page.get_by_role("group", name="Mounting").get_by_label("Dedicated pole").check()
-    readiness = page.get_by_role("group", name="Power and consents")
-    readiness.get_by_label("Power is available at the mounting point").check()
-    readiness.get_by_label("The landowner has agreed").check()
-    readiness.get_by_label("The highway authority has agreed").check()
+def _task_status(page, section: str):
+    """The status beside a section's name in the task list."""
+    item = page.locator(".govuk-task-list__item").filter(
+        has=page.get_by_role("link", name=section, exact=True)
+    )
+    return item.locator(".govuk-task-list__status")
 
-    page.get_by_label("Short title").fill(TITLE)
+
+def _save_section(page, section: str) -> None:
+    """Save a section with "Save and continue": back at the task list, it is
+    completed."""
+    page.get_by_role("button", name="Save and continue").click()
+    expect(success_banner(page)).to_contain_text(f"{section}: section completed.")
+    expect(heading(page)).to_have_text("Request a camera move")
+    expect(_task_status(page, section)).to_have_text("Completed")
+    assert_accessible(page)
+
+
+def _open_section(page, section: str) -> None:
+    page.get_by_role("link", name=section, exact=True).click()
+    expect(heading(page)).to_have_text(section)
+    assert_accessible(page)
+
+
+def _fill_the_sections(page, today: date) -> None:
+    """Every section of the task list, in order, each saved complete."""
+    _open_section(page, "The problem")
+    # The title given on the start page is carried into the section.
+    expect(page.get_by_label("Short title")).to_have_value(TITLE)
     page.get_by_label("What is happening").fill("Motorbikes ridden at speed across the field most evenings.")
+    # Each set of radios or checkboxes is a group named by its question.
     purposes = page.get_by_role("group", name="Purpose of the camera")
     purposes.get_by_label("Deter").check()
     purposes.get_by_label("Detect").check()
     page.get_by_label("Why is the need pressing").fill("A child was nearly hit last month.")
     page.get_by_role("group", name="CSP priority it serves").get_by_label("Violence").check()
+    _save_section(page, "The problem")
 
+    _open_section(page, "The site")
+    # The ward chosen on the start page is carried into the section.
+    expect(page.get_by_label("Ward").locator("option:checked")).to_have_text(WARD)
+    page.get_by_label("Street name").fill(STREET)
+    page.get_by_label("Exact location").fill(EXACT)
+    page.get_by_label("What the camera needs to see").fill("The path between the shops and the field gate")
+    page.get_by_role("group", name="Mounting").get_by_label("Dedicated pole").check()
+    readiness = page.get_by_role("group", name="Power and consents")
+    readiness.get_by_label("Power is available at the mounting point").check()
+    readiness.get_by_label("The landowner has agreed").check()
+    readiness.get_by_label("The highway authority has agreed").check()
+    _save_section(page, "The site")
+
+    _open_section(page, "Evidence and intelligence")
     page.get_by_label("Number of crimes in the baseline period").fill("12")
     page.get_by_label("Number of ASB incidents in the baseline period").fill("40")
     fill_date(page, "baseline_start", today - timedelta(days=180))
@@ -121,20 +162,34 @@ def _fill_request_form(page, today: date) -> None:
     sources.get_by_label("Police").check()
     sources.get_by_label("Local community").check()
     page.get_by_label("Summary of the intelligence").fill("Residents name the same two riders every week.")
-    page.get_by_label("Alternatives tried or considered").fill("Barriers at the gates; police patrols.")
+    _save_section(page, "Evidence and intelligence")
 
+    _open_section(page, "Alternatives")
+    page.get_by_label("Alternatives tried or considered").fill("Barriers at the gates; police patrols.")
+    _save_section(page, "Alternatives")
+
+    _open_section(page, "Period and camera")
     fill_date(page, "wanted_start", today)
     page.get_by_label("Duration in weeks").fill("12")
     page.get_by_label("Camera preference").select_option(label=CAMERA)
-    page.get_by_role("group", name="Urgency").get_by_label("Routine").check()
-    expect(page.get_by_role("group", name="Grounds for urgency")).to_be_visible()
+    _save_section(page, "Period and camera")
 
+    _open_section(page, "Urgency")
+    page.get_by_role("group", name="Is the request routine or urgent?").get_by_label("Routine").check()
+    expect(page.get_by_role("group", name="Grounds for urgency")).to_be_visible()
+    _save_section(page, "Urgency")
+
+    _open_section(page, "Privacy")
     page.get_by_label("The camera will be used overtly, with signs.").check()
     page.get_by_label("DPIA or location annex reference").fill("DPIA-2026-07")
     page.get_by_label("Signage plan").fill("Signs at both gates and on the lamp column.")
     page.get_by_label("Private areas that need masking").fill("The back gardens of 38 and 40 Gosforth Lane.")
-    page.get_by_label("Estimated cost of the move, in pounds").fill("850.50")
+    _save_section(page, "Privacy")
+
+    _open_section(page, "Cost and sponsor")
+    page.get_by_label("Estimated cost of the move").fill("850.50")
     page.get_by_label("Sponsor you have approached").select_option(label="Sam Sponsor, Hertfordshire Police")
+    _save_section(page, "Cost and sponsor")
 
 
 def test_a_request_goes_from_the_form_to_an_installed_camera(chromium, live_server):
@@ -142,13 +197,14 @@ def test_a_request_goes_from_the_form_to_an_installed_camera(chromium, live_serv
     people = seeded["people"]
     today = date.today()
 
-    # 1. The officer files the request.
+    # 1. The officer files the request: the start page, then each section
+    # of the task list, then check your answers.
     officer = sign_in(chromium, live_server, people["officer"])
     officer.get_by_role("button", name="Start a new request").click()
     expect(heading(officer)).to_have_text("Request a camera move")
     assert_accessible(officer)
 
-    officer.get_by_role("button", name="Continue to check your answers").click()
+    officer.get_by_role("button", name="Start the request").click()
     summary = officer.locator(".govuk-error-summary")
     expect(summary).to_be_visible()
     expect(summary.get_by_role("heading")).to_have_text("There is a problem")
@@ -160,16 +216,25 @@ def test_a_request_goes_from_the_form_to_an_installed_camera(chromium, live_serv
     assert_accessible(officer)
     screenshot(officer, "desktop-form-with-errors")
 
-    _fill_request_form(officer, today)
-    officer.get_by_role("button", name="Continue to check your answers").click()
+    officer.get_by_label("Short title").fill(TITLE)
+    officer.get_by_label("Ward").select_option(label=WARD)
+    officer.get_by_role("button", name="Start the request").click()
+    expect(heading(officer)).to_have_text("Request a camera move")
+    expect(success_banner(officer)).to_contain_text(re.compile(r"Draft CCTV-\d{4}-\d{4} saved\."))
+    expect(officer.get_by_text("You have completed 0 of 8 sections.")).to_be_visible()
+    assert_accessible(officer)
+
+    _fill_the_sections(officer, today)
+    expect(officer.get_by_text("You have completed 8 of 8 sections.")).to_be_visible()
+    officer.get_by_role("link", name="Check your answers and send the request").click()
     expect(heading(officer)).to_have_text("Check your answers before sending your request")
-    expect(officer.get_by_text("Some answers are still needed")).to_have_count(0)
+    expect(officer.get_by_text("Complete every section before you send the request.")).to_have_count(0)
     expect(officer.get_by_text(EXACT)).to_be_visible()
     reference = officer.locator(".govuk-caption-l").inner_text().strip()
     assert re.fullmatch(r"CCTV-\d{4}-\d{4}", reference), reference
     assert_accessible(officer)
 
-    officer.get_by_role("button", name="Send request").click()
+    officer.get_by_role("button", name=SEND).click()
     expect(success_banner(officer)).to_contain_text(f"Request {reference} sent to your sponsor.")
     expect(heading(officer)).to_have_text(TITLE)
     expect(officer.locator(".govuk-tag").first).to_have_text("Waiting for sponsor")
@@ -183,10 +248,10 @@ def test_a_request_goes_from_the_form_to_an_installed_camera(chromium, live_serv
     expect(heading(sponsor)).to_have_text(TITLE)
     expect(sponsor.get_by_text(EXACT)).to_be_visible()
     assert_accessible(sponsor)
-    action(sponsor, "Endorse").click()
-    expect(heading(sponsor)).to_have_text("Endorse")
+    action(sponsor, ENDORSE).click()
+    expect(heading(sponsor)).to_have_text(ENDORSE)
     assert_accessible(sponsor)
-    sponsor.get_by_role("button", name="Endorse").click()
+    sponsor.get_by_role("button", name=ENDORSE).click()
     expect(success_banner(sponsor)).to_contain_text(f"You have endorsed {reference}.")
     # Endorsed, it joins the next agenda whose papers are open, by itself.
     expect(sponsor.locator(".govuk-tag").first).to_have_text("On board agenda")
@@ -239,8 +304,8 @@ def test_a_request_goes_from_the_form_to_an_installed_camera(chromium, live_serv
         expect(present_line).to_contain_text(name)
     assert_accessible(chair)
 
-    action(chair, f"Approve {reference}").click()
-    expect(heading(chair)).to_have_text("Approve")
+    action(chair, f"{APPROVE} {reference}").click()
+    expect(heading(chair)).to_have_text(APPROVE)
     assert_accessible(chair)
     chair.get_by_label("Camera", exact=True).select_option(label=seeded["camera_option"])
     # The period comes from the request: from the wanted start, for 12 weeks.
@@ -251,7 +316,7 @@ def test_a_request_goes_from_the_form_to_an_installed_camera(chromium, live_serv
     chair.get_by_label("Votes against").fill("0")
     chair.get_by_label("Abstentions").fill("0")
     chair.get_by_label("Reasons for the decision").fill("Clear evidence; the alternatives have been tried.")
-    chair.get_by_role("button", name="Approve").click()
+    chair.get_by_role("button", name=APPROVE).click()
     expect(heading(chair)).to_have_text(seeded["meeting_title"])
     expect(success_banner(chair)).to_contain_text(f"{reference} has been approved.")
     screenshot(chair, "desktop-meeting-after-decision")
@@ -269,8 +334,8 @@ def test_a_request_goes_from_the_form_to_an_installed_camera(chromium, live_serv
     to_book.get_by_role("link", name=reference).click()
     expect(coordinator.locator(".govuk-tag").first).to_have_text("Approved")
     assert_accessible(coordinator)
-    action(coordinator, "Book installation").click()
-    expect(heading(coordinator)).to_have_text("Book installation")
+    action(coordinator, BOOK).click()
+    expect(heading(coordinator)).to_have_text(BOOK)
     assert_accessible(coordinator)
     expect(coordinator.get_by_label("Camera", exact=True).locator("option:checked")).to_have_text(
         seeded["camera_option"]
@@ -278,13 +343,13 @@ def test_a_request_goes_from_the_form_to_an_installed_camera(chromium, live_serv
     fill_date(coordinator, "installation_date", today)
     coordinator.get_by_label("Installer").fill("Herts CCTV Installations Ltd")
     coordinator.get_by_label("Cost of the installation, in pounds").fill("450")
-    coordinator.get_by_role("button", name="Book installation").click()
+    coordinator.get_by_role("button", name=BOOK).click()
     expect(success_banner(coordinator)).to_contain_text(f"Installation of {reference} booked.")
     expect(coordinator.locator(".govuk-tag").first).to_have_text("Installation booked")
     assert_accessible(coordinator)
 
     # The go-live gates: the survey and both consents are recorded first.
-    expect(action(coordinator, "Record installation")).to_have_count(0)
+    expect(action(coordinator, RECORD)).to_have_count(0)
     coordinator.get_by_role("link", name="Site survey", exact=True).click()
     expect(heading(coordinator)).to_have_text("Site survey and consents")
     assert_accessible(coordinator)
@@ -295,14 +360,14 @@ def test_a_request_goes_from_the_form_to_an_installed_camera(chromium, live_serv
     coordinator.get_by_role("button", name="Save survey and consents").click()
     expect(success_banner(coordinator)).to_contain_text("Site survey and consents saved.")
 
-    action(coordinator, "Record installation").click()
-    expect(heading(coordinator)).to_have_text("Record installation")
+    action(coordinator, RECORD).click()
+    expect(heading(coordinator)).to_have_text(RECORD)
     assert_accessible(coordinator)
     fill_date(coordinator, "installed_on", today)
     expect(coordinator.get_by_label("DPIA or location annex reference")).to_have_value("DPIA-2026-07")
     coordinator.get_by_label("The signs are up").check()
     fill_date(coordinator, "review_due", today + timedelta(weeks=6))
-    coordinator.get_by_role("button", name="Record installation").click()
+    coordinator.get_by_role("button", name=RECORD).click()
     expect(success_banner(coordinator)).to_contain_text(
         f"Installation of {reference} recorded. The camera is now live at this site."
     )
@@ -437,7 +502,7 @@ def test_pages_reflow_at_320_css_pixels(chromium, live_server):
     expect(heading(officer)).to_have_text("Request a camera move")
     assert_accessible(officer)
     assert_no_horizontal_scroll(officer)
-    officer.get_by_role("button", name="Continue to check your answers").click()
+    officer.get_by_role("button", name="Start the request").click()
     expect(officer.locator(".govuk-error-summary")).to_be_visible()
     assert_no_horizontal_scroll(officer)
     assert_accessible(officer)

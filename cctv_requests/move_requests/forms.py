@@ -226,7 +226,6 @@ class SiteForm(SectionForm):
         "Mounting",
         widget=GovRadioInput(),
         choices=list(MOUNTINGS.items()),
-        default="lamp_column",
         invalid_message="Select how the camera would be mounted",
         validators=[DataRequired(message="Select how the camera would be mounted")],
     )
@@ -372,7 +371,6 @@ class UrgencyForm(SectionForm):
         "Is the request routine or urgent?",
         widget=GovRadioInput(),
         choices=list(URGENCIES.items()),
-        default="routine",
         description="An urgent request can be decided by the chair between meetings.",
         invalid_message="Select whether the request is routine or urgent",
         validators=[DataRequired(message="Select whether the request is routine or urgent")],

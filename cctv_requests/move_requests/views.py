@@ -190,7 +190,14 @@ def _section_form(slug: str, move_request: MoveRequest):
     }.get(slug, ())
     kwargs = {name: choices[name] for name in wanted}
     if request.method == "GET":
-        kwargs["data"] = form_data(move_request)
+        kwargs["data"] = data = form_data(move_request)
+        # GOV.UK radios: nothing is chosen for the requester until they
+        # have answered (the stored defaults are not their answer).
+        if slug not in move_request.saved_sections:
+            if slug == "urgency" and move_request.urgency == "routine":
+                data["urgency"] = None
+            if slug == "site" and not data["street"] and not data["existing_site_id"]:
+                data["mounting"] = None
     return form_class(today=today, **kwargs)
 
 
