@@ -349,8 +349,8 @@ def test_the_coordinator_takes_a_camera_from_approval_to_evaluation(chromium, li
     visit.check(page)
 
     # 3. The installation is booked, within the approved period.
-    action(page, "Book installation").click()
-    expect(heading(page)).to_have_text("Book installation")
+    action(page, "Book the camera's installation").click()
+    expect(heading(page)).to_have_text("Book the camera's installation")
     visit.check(page)
     camera = page.get_by_label("Camera", exact=True)
     option = camera.locator("option", has_text=camera_label)
@@ -359,7 +359,7 @@ def test_the_coordinator_takes_a_camera_from_approval_to_evaluation(chromium, li
     fill_date(page, "installation_date", INSTALLATION)
     page.get_by_label("Installer").fill("Herts CCTV Installations Ltd")
     page.get_by_label("Cost of the installation, in pounds").fill("1250.50")
-    page.get_by_role("button", name="Book installation").click()
+    page.get_by_role("button", name="Book the camera's installation").click()
     expect(success_banner(page)).to_contain_text(f"Installation of {reference} booked.")
     expect(page.locator(".govuk-tag").first).to_have_text("Installation booked")
     expect(_check_item(page, "Installation booked").locator(".govuk-task-list__hint")).to_have_text(
@@ -371,8 +371,8 @@ def test_the_coordinator_takes_a_camera_from_approval_to_evaluation(chromium, li
 
     # 4. The installation is recorded; the dates offered are the booked day
     # and a review three months on.
-    action(page, "Record installation").click()
-    expect(heading(page)).to_have_text("Record installation")
+    action(page, "Record the camera's installation").click()
+    expect(heading(page)).to_have_text("Record the camera's installation")
     visit.check(page)
     assert _normalise(_date_value(page, "installed_on")) == _as_boxes(INSTALLATION)
     review_due = _three_months_after(INSTALLATION)
@@ -382,7 +382,7 @@ def test_the_coordinator_takes_a_camera_from_approval_to_evaluation(chromium, li
     page.get_by_label("DPIA or location annex reference").fill("DPIA-2026-11")
     page.get_by_label("The signs are up, as the signage plan says").check()
     page.get_by_label("Actual cost of the move, in pounds").fill("1310")
-    page.get_by_role("button", name="Record installation").click()
+    page.get_by_role("button", name="Record the camera's installation").click()
     expect(success_banner(page)).to_contain_text(
         f"Installation of {reference} recorded. The camera is now live at this site."
     )
@@ -477,8 +477,8 @@ def test_the_coordinator_takes_a_camera_from_approval_to_evaluation(chromium, li
     new_stay.get_by_role("link", name=reference, exact=True).click()
     expect(heading(page)).to_have_text(TITLE)
     expect(_summary_value(page, "Installed on")).to_have_text(_day(CORRECTED))
-    action(page, "Record removal").click()
-    expect(heading(page)).to_have_text("Record removal")
+    action(page, "Record the camera's removal").click()
+    expect(heading(page)).to_have_text("Record the camera's removal")
     visit.check(page)
     # Left blank, the recordings are kept the district's 31 days after removal.
     findings["recordings kept until offered"] = _normalise(_date_value(page, "recordings_kept_until"))
@@ -488,7 +488,7 @@ def test_the_coordinator_takes_a_camera_from_approval_to_evaluation(chromium, li
     page.get_by_label("Recordings kept beyond that date").fill(
         "Footage of 3 June kept for the police, reference 41/1234/26."
     )
-    page.get_by_role("button", name="Record removal").click()
+    page.get_by_role("button", name="Record the camera's removal").click()
     expect(success_banner(page)).to_contain_text(f"Removal of the camera for {reference} recorded.")
     expect(page.locator(".govuk-tag").first).to_have_text("Camera removed")
     expect(_summary_value(page, "Removed on")).to_have_text(_day(REMOVED))
@@ -498,8 +498,8 @@ def test_the_coordinator_takes_a_camera_from_approval_to_evaluation(chromium, li
     visit.check(page)
 
     # 9. The evaluation: the incidents before are the request's baseline.
-    action(page, "Record evaluation").click()
-    expect(heading(page)).to_have_text("Record evaluation")
+    action(page, "Record the evaluation").click()
+    expect(heading(page)).to_have_text("Record the evaluation")
     visit.check(page)
     expect(page.get_by_label("Incidents before the deployment")).to_have_value(
         str(seeded["incidents_before"])
@@ -509,7 +509,7 @@ def test_the_coordinator_takes_a_camera_from_approval_to_evaluation(chromium, li
     page.get_by_label("Evaluation notes").fill(
         "Fewer incidents while the camera was up; they rose again after it came down."
     )
-    page.get_by_role("button", name="Record evaluation").click()
+    page.get_by_role("button", name="Record the evaluation").click()
     expect(success_banner(page)).to_contain_text(
         f"Evaluation of {reference} recorded. The request is closed."
     )

@@ -509,7 +509,7 @@ def test_an_installation_is_not_offered_once_the_approved_camera_has_gone_faulty
     assert "record_installation" not in [t.trigger for t in engine.allowed_actions(user, mr)]
     shown_page = page(client.get(f"/requests/{mr.id}"))
     buttons = [a.get_text(strip=True) for a in shown_page.select("main a.govuk-button")]
-    assert "Record installation" not in buttons
+    assert "Record the camera's installation" not in buttons
     stale_link = client.get(f"/requests/{mr.id}/record-installation")
     assert stale_link.status_code == 409
     assert CANNOT_GO_LIVE in page(stale_link).get_text()

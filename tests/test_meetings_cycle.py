@@ -11,6 +11,7 @@ as the pages show it); none is computed by the code under test.
 
 import json
 from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from werkzeug.datastructures import MultiDict
@@ -685,8 +686,12 @@ def test_a_stale_decision_link_explains_and_one_never_theirs_is_forbidden(app, c
     stale = client.get(link)
     assert stale.status_code == 409
     shown_page = page(stale)
-    assert shown_page.h1.get_text(strip=True) == "This cannot be done now"
-    assert "This request is now rejected, so that cannot be done." in shown_page.get_text()
+    assert shown_page.h1.get_text(strip=True) == f"{mr.reference} has moved on"
+    london_today = datetime.now(ZoneInfo("Europe/London")).date()  # the day of the rejection
+    assert (
+        f"{mr.reference} has moved on since you opened that link: it was rejected by the board on "
+        f"{london_today:%-d %B}, so nothing more can be done to it."
+    ) in shown_page.get_text(" ", strip=True)
     links = [a["href"] for a in shown_page.select("main a.govuk-link")]
     assert f"/requests/{mr.id}" in links
     assert f"/meetings/{meeting.id}" in links

@@ -5,6 +5,7 @@ This is the only description of the machine: the engine builds the
 a user may fire.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 
@@ -16,23 +17,106 @@ class State:
     colour: str
     meaning: str
     final: bool = False
+    # What happened to the request as it reached this state, after "it"
+    # ("it was endorsed on 3 March"), and who it then waits for and to do
+    # what, after "waiting for" (none in a final state). A link to a step
+    # the request has moved past says both (engine.unavailable_reason).
+    entered: str = ""
+    waiting_for: str = ""
 
 
 STATE_LIST = (
-    State("draft", "Draft", "grey", "being written by the requester"),
-    State("submitted", "Waiting for sponsor", "blue", "waiting for a sponsor to back it"),
-    State("returned", "Returned for changes", "orange", "sent back to the requester for changes"),
-    State("endorsed", "Endorsed", "turquoise", "backed by a sponsor, waiting for a board agenda"),
-    State("on_agenda", "On board agenda", "purple", "on the agenda of a board meeting"),
-    State("approved", "Approved", "green", "approved by the board; camera and period set"),
-    State("scheduled", "Installation booked", "light-blue", "installation booked"),
-    State("live", "Camera installed", "green", "camera installed at the site"),
-    State("ended", "Camera removed", "yellow", "camera removed; evaluation due"),
-    State("closed", "Closed", "grey", "evaluation recorded", final=True),
-    State("not_sponsored", "Not sponsored", "red", "declined by the sponsor", final=True),
-    State("rejected", "Rejected", "red", "rejected by the board", final=True),
-    State("withdrawn", "Withdrawn", "grey", "withdrawn", final=True),
-    State("cancelled", "Cancelled", "red", "cancelled after approval", final=True),
+    State(
+        "draft",
+        "Draft",
+        "grey",
+        "being written by the requester",
+        entered="was started",
+        waiting_for="the requester to finish it and send it to the sponsor",
+    ),
+    State(
+        "submitted",
+        "Waiting for sponsor",
+        "blue",
+        "waiting for a sponsor to back it",
+        entered="was sent to its sponsor",
+        waiting_for="its sponsor to endorse it, return it for changes or decline it",
+    ),
+    State(
+        "returned",
+        "Returned for changes",
+        "orange",
+        "sent back to the requester for changes",
+        entered="was returned for changes",
+        waiting_for="the requester to change it and send it again",
+    ),
+    State(
+        "endorsed",
+        "Endorsed",
+        "turquoise",
+        "backed by a sponsor, waiting for a board agenda",
+        entered="was endorsed",
+        waiting_for="the CSP team to place it on a board agenda",
+    ),
+    State(
+        "on_agenda",
+        "On board agenda",
+        "purple",
+        "on the agenda of a board meeting",
+        entered="was placed on a board agenda",
+        waiting_for="the board to decide it at its meeting",
+    ),
+    State(
+        "approved",
+        "Approved",
+        "green",
+        "approved by the board; camera and period set",
+        entered="was approved",
+        waiting_for="the CSP team to book the camera's installation",
+    ),
+    State(
+        "scheduled",
+        "Installation booked",
+        "light-blue",
+        "installation booked",
+        entered="had its installation booked",
+        waiting_for="the CSP team to record the camera's installation",
+    ),
+    State(
+        "live",
+        "Camera installed",
+        "green",
+        "camera installed at the site",
+        entered="had its camera installed",
+        waiting_for="the CSP team to record its next review or the camera's removal",
+    ),
+    State(
+        "ended",
+        "Camera removed",
+        "yellow",
+        "camera removed; evaluation due",
+        entered="had its camera removed",
+        waiting_for="the CSP team to record the evaluation",
+    ),
+    State("closed", "Closed", "grey", "evaluation recorded", final=True, entered="was evaluated and closed"),
+    State(
+        "not_sponsored",
+        "Not sponsored",
+        "red",
+        "declined by the sponsor",
+        final=True,
+        entered="was declined by its sponsor",
+    ),
+    State(
+        "rejected",
+        "Rejected",
+        "red",
+        "rejected by the board",
+        final=True,
+        entered="was rejected by the board",
+    ),
+    State("withdrawn", "Withdrawn", "grey", "withdrawn", final=True, entered="was withdrawn"),
+    State("cancelled", "Cancelled", "red", "cancelled after approval", final=True, entered="was cancelled"),
 )
 
 STATES = {s.name: s for s in STATE_LIST}
@@ -67,8 +151,16 @@ class Transition:
     item_kind: str = "request"
     # The form asks for a reason and the reason_given guard checks it.
     needs_reason: bool = False
-    # Shown as a warning button: it ends or reverses the request.
+    # The buttons for a request or an agenda item follow the GOV.UK Design
+    # System: one primary (green) button, the expected next step from the
+    # source states; the other steps secondary (grey); a warning (red) button
+    # only for a step that ends or reverses the request, placed last
+    # (in_button_order).
+    primary: bool = False
     warning: bool = False
+    # The link under the step's form that leaves it undone. Never "Cancel",
+    # which would read as cancelling the request.
+    leave: str = "Go back without changing this request"
     extra: dict = field(default_factory=dict, compare=False)
 
 
@@ -78,100 +170,114 @@ TRANSITIONS = (
         ("draft", "returned"),
         "submitted",
         ("requester",),
-        "Submit request",
+        "Send this request to its sponsor",
         guards=("form_complete", "sponsor_named"),
+        primary=True,
+        leave="Go back without sending this request",
     ),
     Transition(
         "endorse",
         ("submitted",),
         "endorsed",
         ("named_sponsor",),
-        "Endorse",
+        "Endorse this request",
         guards=("sponsor_is_not_requester",),
+        primary=True,
+        leave="Go back without endorsing this request",
     ),
     Transition(
         "return_for_changes",
         ("submitted",),
         "returned",
         ("named_sponsor",),
-        "Return for changes",
+        "Return this request for changes",
         guards=("sponsor_is_not_requester", "reason_given"),
         needs_reason=True,
+        leave="Go back without returning this request",
     ),
     Transition(
         "return_for_changes",
         ("on_agenda",),
         "returned",
         ("chair",),
-        "Return for changes",
+        "Return this request for changes",
         guards=(*AT_MEETING, "votes_add_up", "reason_given"),
         at_meeting=True,
         needs_reason=True,
+        leave="Go back without returning this request",
     ),
     Transition(
         "decline",
         ("submitted",),
         "not_sponsored",
         ("named_sponsor",),
-        "Decline",
+        "Decline to sponsor this request",
         guards=("sponsor_is_not_requester", "reason_given"),
         needs_reason=True,
         warning=True,
+        leave="Go back without declining this request",
     ),
     Transition(
         "withdraw",
         ("draft", "submitted", "returned", "endorsed", "on_agenda"),
         "withdrawn",
         ("requester", "coordinator"),
-        "Withdraw",
+        "Withdraw this request",
         guards=("reason_given",),
         needs_reason=True,
         warning=True,
+        leave="Keep the request",
     ),
     Transition(
         "place_on_agenda",
         ("endorsed",),
         "on_agenda",
         ("coordinator", "chair", "system"),
-        "Place on an agenda",
+        "Place this request on a board agenda",
         guards=("meeting_accepts_items",),
+        primary=True,
+        leave="Go back without placing this request on an agenda",
     ),
     Transition(
         "defer",
         ("on_agenda",),
         "on_agenda",
         ("chair",),
-        "Defer to next meeting",
+        "Defer this request to the next meeting",
         guards=(*AT_MEETING, "votes_add_up", "next_meeting_exists", "reason_given"),
         at_meeting=True,
         needs_reason=True,
+        leave="Go back without deferring this request",
     ),
     Transition(
         "approve",
         ("on_agenda",),
         "approved",
         ("chair",),
-        "Approve",
+        "Approve this request",
         guards=(*DECIDING, "majority_for", "period_valid", "camera_available"),
         at_meeting=True,
+        primary=True,
+        leave="Go back without approving this request",
     ),
     Transition(
         "reject",
         ("on_agenda",),
         "rejected",
         ("chair",),
-        "Reject",
+        "Reject this request",
         guards=(*DECIDING, "reason_given"),
         at_meeting=True,
         needs_reason=True,
         warning=True,
+        leave="Go back without rejecting this request",
     ),
     Transition(
         "approve_urgently",
         ("endorsed", "on_agenda"),
         "approved",
         ("chair",),
-        "Approve by chair's action",
+        "Approve this request by chair's action",
         guards=(
             "urgent_with_grounds",
             "chair_is_independent",
@@ -181,22 +287,27 @@ TRANSITIONS = (
             "reason_given",
         ),
         needs_reason=True,
+        leave="Go back without approving this request",
     ),
     Transition(
         "schedule_installation",
         ("approved",),
         "scheduled",
         ("coordinator",),
-        "Book installation",
+        "Book the camera's installation",
         guards=("installation_in_period", "camera_available"),
+        primary=True,
+        leave="Go back without booking the installation",
     ),
     Transition(
         "record_installation",
         ("scheduled",),
         "live",
         ("coordinator",),
-        "Record installation",
+        "Record the camera's installation",
         guards=("site_prepared", "approved_camera_in_service", "installation_ready"),
+        primary=True,
+        leave="Go back without recording the installation",
     ),
     # The board's own review decision belongs to a meeting; between meetings
     # the coordinator records reviews (README decisions).
@@ -205,8 +316,10 @@ TRANSITIONS = (
         ("live",),
         "live",
         ("coordinator",),
-        "Record a review",
+        "Record a review of the deployment",
         guards=("review_recorded",),
+        primary=True,
+        leave="Go back without recording a review",
     ),
     # The board's review of a live deployment, as an agenda item: continue it
     # with a new review date, or end it, which sets a removal due that the
@@ -220,6 +333,8 @@ TRANSITIONS = (
         guards=(*DECIDING, "review_recorded"),
         at_meeting=True,
         item_kind="review",
+        primary=True,
+        leave="Go back without continuing the deployment",
     ),
     Transition(
         "end_at_review",
@@ -232,24 +347,27 @@ TRANSITIONS = (
         item_kind="review",
         needs_reason=True,
         warning=True,
+        leave="Go back without ending the deployment",
     ),
     Transition(
         "end_deployment",
         ("live",),
         "ended",
         ("coordinator",),
-        "Record removal",
+        "Record the camera's removal",
         guards=("removal_recorded", "recordings_kept"),
+        leave="Go back without recording the removal",
     ),
     Transition(
         "cancel",
         ("approved", "scheduled"),
         "cancelled",
         ("coordinator", "chair"),
-        "Cancel",
+        "Cancel this request",
         guards=("reason_given",),
         needs_reason=True,
         warning=True,
+        leave="Keep the request",
     ),
     # The board ratifies a chair's action, or does not: then the request is
     # cancelled, or, if the camera is already up, its removal falls due.
@@ -263,6 +381,8 @@ TRANSITIONS = (
             guards=(*DECIDING, "majority_for"),
             at_meeting=True,
             item_kind="ratification",
+            primary=True,
+            leave="Go back without ratifying the chair's action",
         )
         for state in ("approved", "scheduled", "live")
     ),
@@ -274,12 +394,13 @@ TRANSITIONS = (
             sources,
             dest,
             ("chair",),
-            "Do not ratify",
+            "Do not ratify the chair's action",
             guards=(*DECIDING, "reason_given"),
             at_meeting=True,
             item_kind="ratification",
             needs_reason=True,
             warning=True,
+            leave="Go back without deciding on the chair's action",
         )
         for sources, dest in ((("approved", "scheduled"), "cancelled"), (("live",), "live"))
     ),
@@ -288,13 +409,25 @@ TRANSITIONS = (
         ("ended",),
         "closed",
         ("coordinator",),
-        "Record evaluation",
+        "Record the evaluation",
         guards=("after_period_over", "evaluation_recorded"),
+        primary=True,
+        leave="Go back without recording the evaluation",
     ),
 )
 
 # Triggers in the order the process runs, each once.
 TRIGGERS = tuple(dict.fromkeys(t.trigger for t in TRANSITIONS))
+
+
+def in_button_order(transitions: Iterable[Transition]) -> list[Transition]:
+    """``transitions`` in the order their buttons go: the expected next step
+    first, then the other steps in the order the process runs, then those that
+    end or reverse the request. Only the first is shown as the primary
+    button, and only when it is the expected step (GOV.UK Design System:
+    one primary button per page or item, warning buttons for destructive
+    actions)."""
+    return sorted(transitions, key=lambda t: (t.warning, not t.primary))
 
 
 def transition_for(trigger: str, state: str) -> Transition | None:

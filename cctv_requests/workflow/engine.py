@@ -7,11 +7,13 @@ all in one transaction. ``allowed_actions()`` says which triggers a user may
 fire, for the buttons on a page.
 """
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import partial
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import current_app
@@ -20,11 +22,24 @@ from transitions import Machine
 
 from .. import audit
 from ..extensions import db
-from ..models import AgendaItem, Attendance, Camera, Deployment, Interest, Meeting, MoveRequest, SiteSurvey
+from ..models import (
+    AgendaItem,
+    Attendance,
+    AuditEvent,
+    Camera,
+    Deployment,
+    Interest,
+    Meeting,
+    MoveRequest,
+    SiteSurvey,
+)
 from ..services.availability import clashes
-from .definition import STATES, TRANSITIONS, Transition, transition_for
+from .definition import STATES, TRANSITIONS, Transition, in_button_order, transition_for
 from .effects import EFFECTS, EffectTools
 from .guards import DATA_GUARDS, GUARDS, Context, Facts
+
+# Days are as the council counts them.
+LONDON = ZoneInfo("Europe/London")
 
 CONFLICT_MESSAGE = (
     "Someone else changed this request while you were working on it. "
@@ -240,7 +255,8 @@ def _context(move_request, actor, data, today, item, t: Transition) -> Context:
 
 def allowed_actions(actor, move_request: MoveRequest, *, today: date | None = None) -> list[Transition]:
     """The transitions ``actor`` may take on ``move_request`` now, judged on
-    everything but the data their form will ask for."""
+    everything but the data their form will ask for, in the order their
+    buttons go (``in_button_order``)."""
     today = today or date.today()
     candidates = [t for t in TRANSITIONS if move_request.status in t.sources]
     if not candidates:
@@ -251,7 +267,7 @@ def allowed_actions(actor, move_request: MoveRequest, *, today: date | None = No
         ctx = _context(move_request, actor, None, today, _item_for(t, move_request), t)
         if getattr(subject, f"may_{t.trigger}")(ctx=ctx):
             allowed.append(t)
-    return allowed
+    return in_button_order(allowed)
 
 
 def fire(
@@ -387,6 +403,22 @@ def _end_by_move(actor, request_id: int, removed_on: date, moved_for: str) -> No
     )
 
 
+def could_ever(actor, move_request: MoveRequest, trigger: str) -> bool:
+    """Whether ``trigger`` is ever ``actor``'s to fire on ``move_request``, in
+    any state: someone for whom it never is gets a 403, not an explanation."""
+    bare = Context(move_request=move_request, actor_id=actor.id, actor_roles=actor.roles, today=date.min)
+    return any(_actor_allowed(t, bare) for t in TRANSITIONS if t.trigger == trigger)
+
+
+def has_moved_on(actor, move_request: MoveRequest, trigger: str) -> bool:
+    """Whether ``move_request`` is past the point where ``trigger`` was
+    ``actor``'s step: it no longer applies in its state, or applies only to
+    someone else (a sponsor's return once it is on an agenda)."""
+    t = transition_for(trigger, move_request.status)
+    bare = Context(move_request=move_request, actor_id=actor.id, actor_roles=actor.roles, today=date.min)
+    return t is None or not _actor_allowed(t, bare)
+
+
 def unavailable_reason(
     actor, move_request: MoveRequest, trigger: str, *, today: date | None = None
 ) -> str | None:
@@ -394,14 +426,48 @@ def unavailable_reason(
     is something they could do to it at some stage; None when they never
     could (that is a 403, not an explanation)."""
     today = today or date.today()
-    bare = Context(move_request=move_request, actor_id=actor.id, actor_roles=actor.roles, today=today)
-    if not any(_actor_allowed(t, bare) for t in TRANSITIONS if t.trigger == trigger):
+    if not could_ever(actor, move_request, trigger):
         return None
+    if has_moved_on(actor, move_request, trigger):
+        return moved_on_message(move_request, today)
     t = transition_for(trigger, move_request.status)
-    if t is None or not _actor_allowed(t, bare):
-        return f"This request is now {STATES[move_request.status].label.lower()}, so that cannot be done."
     problems = refusals(t, _context(move_request, actor, None, today, _item_for(t, move_request), t))
     return problems[0] if problems else None
+
+
+def moved_on_message(move_request: MoveRequest, today: date) -> str:
+    """Where a request that moved on since a link to it was opened is now,
+    and who it is waiting for, in the words of the definition's states."""
+    state = STATES[move_request.status]
+    day = entered_on(move_request)
+    on = f"{day:%-d %B}" if day.year == today.year else f"{day:%-d %B %Y}"
+    moved = f"{move_request.reference} has moved on since you opened that link: it {state.entered} on {on}"
+    if state.final:
+        return f"{moved}, so nothing more can be done to it."
+    return f"{moved} and is now waiting for {state.waiting_for}."
+
+
+def entered_on(move_request: MoveRequest) -> date:
+    """The day (in London) ``move_request`` reached its present state: its
+    newest step into that state in the audit log. A step that stays in its
+    state (a deferral, a review) does not count; with no such step (a request
+    put into its state some other way), the day it last changed."""
+    steps = db.session.execute(
+        sa.select(AuditEvent.occurred_at, AuditEvent.detail)
+        .where(
+            AuditEvent.object_type == "move_request",
+            AuditEvent.object_id == move_request.id,
+            AuditEvent.action.like("request.%"),
+        )
+        .order_by(AuditEvent.id.desc())
+    )
+    when = move_request.updated_at
+    for occurred_at, detail in steps:
+        step = json.loads(detail or "{}")
+        if step.get("dest") == move_request.status and step.get("source") != move_request.status:
+            when = occurred_at
+            break
+    return when.astimezone(LONDON).date()
 
 
 @dataclass(frozen=True)
@@ -458,8 +524,5 @@ def meeting_choices(
                 blocked += [p for p in problems if p not in blocked]
             else:
                 allowed.append(t)
-        # The expected decision first, as the one primary button; those that
-        # need a reason next; those that end or reverse something last.
-        allowed.sort(key=lambda t: (t.warning, t.needs_reason))
-        choices[item.id] = ItemChoices(tuple(allowed), tuple(blocked))
+        choices[item.id] = ItemChoices(tuple(in_button_order(allowed)), tuple(blocked))
     return choices
