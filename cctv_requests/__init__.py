@@ -6,12 +6,23 @@ from pathlib import Path
 from flask import Flask
 from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+from werkzeug.routing import IntegerConverter
 
 from config import CONFIGS, INSTANCE_DIR
 
 from .extensions import csrf, db, login_manager, migrate
+from .models.base import MAX_ID
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+class RowId(IntegerConverter):
+    """An id in a URL: a number no database row can have (past a 32-bit
+    integer) is a page that does not exist, 404, not a database error."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(url_map, *args, **kwargs)
 
 
 def create_app(config=None) -> Flask:
@@ -23,6 +34,7 @@ def create_app(config=None) -> Flask:
     if config is None or isinstance(config, str):
         config = CONFIGS[config or os.environ.get("FLASK_CONFIG", "development")]
     app = Flask(__name__, instance_path=str(INSTANCE_DIR), template_folder=None)
+    app.url_map.converters["int"] = RowId
     app.config.from_object(config)
     if not app.config.get("SECRET_KEY"):
         raise RuntimeError("SECRET_KEY must be set in the environment.")

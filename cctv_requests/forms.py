@@ -18,6 +18,8 @@ from wtforms import (
 from wtforms.fields.choices import Choice
 from wtforms.validators import ValidationError
 
+from .models.base import row_id
+
 # Control characters other than tab and line breaks: never meant, and NUL
 # cannot be stored in PostgreSQL text.
 _CONTROL = dict.fromkeys(c for c in range(32) if c not in (9, 10, 13))
@@ -41,10 +43,13 @@ class VersionedForm(FlaskForm):
     version = HiddenField()
 
     def expected_version(self) -> int | None:
-        try:
-            return int(self.version.data)
-        except (TypeError, ValueError):
+        """The version sent, None if none was; -1 (which no request has) if
+        what was sent cannot be a version, so it is treated as out of date."""
+        sent = self.version.data
+        if sent is None or str(sent).strip() == "":
             return None
+        version = row_id(sent)
+        return -1 if version is None else version
 
 
 class _NamedErrorMixin:

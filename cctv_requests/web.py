@@ -177,6 +177,16 @@ def status_tag(status: str) -> Markup:
     return Markup(f'<strong class="govuk-tag govuk-tag--{state.colour}">{escape(state.label)}</strong>')
 
 
+# Past this, a list page would be asked for rows beyond any database's reach.
+LAST_PAGE = 100_000
+
+
+def page_number() -> int:
+    """The ``page`` asked for in the query string, within 1 to LAST_PAGE."""
+    page = request.args.get("page", 1, type=int)
+    return min(max(page, 1), LAST_PAGE)
+
+
 def money(value) -> str:
     if value is None:
         return ""

@@ -165,6 +165,7 @@ def move_request(
         status=status,
         # Written complete, as if every section of the task list was saved.
         sections_saved=overrides.pop("sections_saved", ",".join(REQUEST_SECTIONS)),
+        sections_done=overrides.pop("sections_done", ",".join(REQUEST_SECTIONS)),
         **complete_answers(**overrides),
     )
     db.session.add(mr)

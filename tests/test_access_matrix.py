@@ -36,10 +36,15 @@ MATRIX = [
     ("auth.sign_out", "POST", "/sign-out", {}, answers(SIGNED_IN, REDIRECT)),
     ("move_requests.index", "GET", "/requests", None, answers(READERS)),
     ("move_requests.new", "GET", "/requests/new", None, answers(("officer",))),
+    # An empty first page comes back with its errors for an officer.
     ("move_requests.new", "POST", "/requests/new", {}, answers(("officer",))),
     ("move_requests.show", "GET", "/requests/{submitted}", None, answers(READERS)),
-    ("move_requests.edit", "GET", "/requests/{draft}/edit", None, answers(("officer",))),
-    ("move_requests.edit", "POST", "/requests/{draft}/edit", {}, answers(("officer",))),
+    # The task list and its sections: only the requester, an officer (SEC-3
+    # checks that another officer is refused).
+    ("move_requests.tasks", "GET", "/requests/{draft}/tasks", None, answers(("officer",))),
+    ("move_requests.section", "GET", "/requests/{draft}/tasks/site", None, answers(("officer",))),
+    # An empty section comes back with its errors for the requester.
+    ("move_requests.section", "POST", "/requests/{draft}/tasks/site", {}, answers(("officer",))),
     ("move_requests.check_answers", "GET", "/requests/{draft}/check-answers", None, answers(("officer",))),
     ("move_requests.act", "GET", "/requests/{submitted}/endorse", None, answers(("sponsor",))),
     # An empty withdrawal comes back with "Enter the reason" for those who may withdraw.

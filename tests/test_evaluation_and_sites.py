@@ -278,7 +278,7 @@ def test_removal_then_evaluation_through_the_pages_gives_the_worked_rates(app, c
         ),
     )
     assert removed.status_code == 302
-    assert "Record evaluation" in buttons(client.get(f"/requests/{mr.id}"))
+    assert "Record the evaluation" in buttons(client.get(f"/requests/{mr.id}"))
 
     # The form counts "before" from the request's baseline and says which days each count covers.
     form = page(client.get(f"/requests/{mr.id}/record-evaluation"))
@@ -377,7 +377,7 @@ def test_the_evaluation_waits_until_the_12_weeks_after_removal_are_over(app, cli
     due = ended_request(TODAY - timedelta(days=85))
     login_as("coordinator")
 
-    assert "Record evaluation" not in buttons(client.get(f"/requests/{waiting.id}"))
+    assert "Record the evaluation" not in buttons(client.get(f"/requests/{waiting.id}"))
     refused = client.get(f"/requests/{waiting.id}/record-evaluation")
     assert refused.status_code == 409
     reason = (
@@ -392,7 +392,7 @@ def test_the_evaluation_waits_until_the_12_weeks_after_removal_are_over(app, cli
     assert posted.status_code == 409
     assert fresh(MoveRequest, waiting.id).status == "ended"
 
-    assert "Record evaluation" in buttons(client.get(f"/requests/{due.id}"))
+    assert "Record the evaluation" in buttons(client.get(f"/requests/{due.id}"))
     form = page(client.get(f"/requests/{due.id}/record-evaluation"))
     first, last = TODAY - timedelta(days=84), TODAY - timedelta(days=1)
     assert form.select_one("#incidents_after-hint").get_text(strip=True) == (
@@ -428,7 +428,7 @@ def test_the_evaluation_needs_every_count(app, client, login_as):
     assert error_summary(response) == {
         "incidents_before": "Enter the number of incidents before",
         "incidents_during": "Incidents during must be a whole number, like 12",
-        "incidents_after": "Enter a number between 0 and 100,000",
+        "incidents_after": "Incidents after must be between 0 and 100,000",
     }
     assert fresh(MoveRequest, mr.id).status == "ended"
 
@@ -536,7 +536,9 @@ def test_the_request_form_offers_the_known_sites_and_preselects_one(app, client,
     world = known_and_unknown_sites()
     sites = world["sites"]
     login_as("officer")
-    form = page(client.get("/requests/new"))
+    start = client.post("/requests/new", data={"title": "Somewhere", "ward_id": sites["high"].ward_id})
+    assert start.status_code == 302, error_summary(start)
+    form = page(client.get(start.headers["Location"] + "/site"))
     options = [(o["value"], o.get_text(strip=True)) for o in form.select("select#existing_site_id option")]
     assert options == [("0", "A new site")] + [
         (str(sites[key].id), text)
@@ -553,14 +555,25 @@ def test_the_request_form_offers_the_known_sites_and_preselects_one(app, client,
     ]
     assert form.select_one("label[for=existing_site_id]").get_text(strip=True) == "Site"
 
+    # Asked from a known site, the first page names it and carries it.
     chosen = page(client.get(f"/requests/new?site={sites['bury'].id}"))
-    assert [o["value"] for o in chosen.select("select#existing_site_id option[selected]")] == [
+    assert chosen.select_one("input[name=site_id]")["value"] == str(sites["bury"].id)
+    assert "Bury Lane, Rickmansworth Town" in chosen.get_text(" ", strip=True)
+    assert chosen.select_one("select#ward_id") is None
+    started = client.post(
+        f"/requests/new?site={sites['bury'].id}", data={"site_id": sites["bury"].id, "title": "At Bury Lane"}
+    )
+    assert started.status_code == 302, error_summary(started)
+    site_page = page(client.get(started.headers["Location"] + "/site"))
+    assert [o["value"] for o in site_page.select("select#existing_site_id option[selected]")] == [
         str(sites["bury"].id)
     ]
     # A site that is not known is not chosen, whatever the address says.
     for key in ("draft", "orphan"):
         unknown = page(client.get(f"/requests/new?site={sites[key].id}"))
-        assert [o["value"] for o in unknown.select("select#existing_site_id option[selected]")] in ([], ["0"])
+        assert unknown.select_one("input[name=site_id]").get("value", "") == ""
+        assert unknown.select_one("select#ward_id") is not None
+        assert sites[key].street not in unknown.get_text()
     # The sites page offers "Request a camera here" for each site.
     links = [a["href"] for a in page(client.get("/sites?q=bury")).select('table a[href^="/requests/new"]')]
     assert links == [f"/requests/new?site={sites['bury'].id}"]
@@ -591,16 +604,8 @@ def test_a_draft_at_a_known_site_points_at_it_and_leaves_it_as_it_is(app, client
     other_ward = factories.ward("Gade Valley")
     login_as("officer")
     response = client.post(
-        "/requests/new",
-        data={
-            "existing_site_id": str(high.id),
-            "title": "Dealing outside the library",
-            # New-site answers left over on the form are ignored, and none is needed.
-            "ward_id": str(other_ward.id),
-            "street": "Not this street",
-            "exact_location": "",
-            "save_draft": "Save as draft",
-        },
+        f"/requests/new?site={high.id}",
+        data={"site_id": str(high.id), "title": "Dealing outside the library"},
     )
     assert response.status_code == 302, error_summary(response)
     mr = db.session.scalar(sa.select(MoveRequest).where(MoveRequest.title == "Dealing outside the library"))
@@ -608,14 +613,31 @@ def test_a_draft_at_a_known_site_points_at_it_and_leaves_it_as_it_is(app, client
     assert site_details(high) == before
     assert count_sites() == sites_before
 
-    # Continuing to check the answers does not ask for the new-site answers either.
-    checked = client.post(
-        "/requests/new",
-        data={"existing_site_id": str(high.id), "title": "Second", "continue_": "Continue"},
+    # On the site's page, new-site answers left over are ignored, and none is needed.
+    saved = client.post(
+        f"/requests/{mr.id}/tasks/site",
+        data=answers(
+            mr,
+            existing_site_id=str(high.id),
+            ward_id=str(other_ward.id),
+            street="Not this street",
+            exact_location="",
+            save_later="Save and come back later",
+        ),
     )
-    errors = error_summary(checked)
-    assert "title" not in errors
-    assert not {"ward_id", "street", "exact_location", "mounting"} & set(errors)
+    assert saved.status_code == 302, error_summary(saved)
+    assert fresh(MoveRequest, mr.id).site_id == high.id
+    assert site_details(high) == before
+    assert count_sites() == sites_before
+
+    # Save and continue does not ask for the new-site answers either.
+    checked = client.post(
+        f"/requests/{mr.id}/tasks/site",
+        data=answers(mr, existing_site_id=str(high.id), save_continue="Save and continue"),
+    )
+    assert checked.status_code == 302, error_summary(checked)
+    assert fresh(MoveRequest, mr.id).site_id == high.id
+    assert site_details(high) == before
 
 
 def test_choosing_a_new_site_for_a_request_at_a_shared_site_leaves_the_shared_one_alone(
@@ -626,17 +648,17 @@ def test_choosing_a_new_site_for_a_request_at_a_shared_site_leaves_the_shared_on
     before = site_details(high)
     login_as("officer")
     client.post(
-        "/requests/new",
-        data={"existing_site_id": str(high.id), "title": "Dealing outside the library", "save_draft": "Save"},
+        f"/requests/new?site={high.id}",
+        data={"site_id": str(high.id), "title": "Dealing outside the library"},
     )
     mr = db.session.scalar(sa.select(MoveRequest).where(MoveRequest.title == "Dealing outside the library"))
-    # Its form shows the shared site chosen.
-    form = page(client.get(f"/requests/{mr.id}/edit"))
+    # Its site's page shows the shared site chosen.
+    form = page(client.get(f"/requests/{mr.id}/tasks/site"))
     assert form.select_one("select#existing_site_id option[selected]")["value"] == str(high.id)
 
     gade = factories.ward("Gade Valley")
     response = client.post(
-        f"/requests/{mr.id}/edit",
+        f"/requests/{mr.id}/tasks/site",
         data=answers(
             mr,
             existing_site_id="0",
@@ -644,8 +666,7 @@ def test_choosing_a_new_site_for_a_request_at_a_shared_site_leaves_the_shared_on
             street="Gosforth Lane",
             exact_location="Lamp column 40 by the bus shelter",
             mounting="lamp_column",
-            title="Dealing outside the library",
-            save_draft="Save as draft",
+            save_later="Save and come back later",
         ),
     )
     assert response.status_code == 302, error_summary(response)
@@ -670,7 +691,7 @@ def test_changing_a_drafts_own_new_site_changes_it_in_place(app, client, login_a
     mr = factories.move_request(requester=officer, status="draft", site_obj=own)
     sites_before = count_sites()
     response = client.post(
-        f"/requests/{mr.id}/edit",
+        f"/requests/{mr.id}/tasks/site",
         data=answers(
             mr,
             existing_site_id="0",
@@ -678,8 +699,7 @@ def test_changing_a_drafts_own_new_site_changes_it_in_place(app, client, login_a
             street="Second Street",
             exact_location="Lamp column 2",
             mounting="lamp_column",
-            title="Renamed",
-            save_draft="Save as draft",
+            save_later="Save and come back later",
         ),
     )
     assert response.status_code == 302, error_summary(response)

@@ -111,13 +111,19 @@ def test_the_request_page_audits_each_view_of_its_exact_location(app, client, lo
     assert json.loads(detail) == {"site_id": mr.site_id}
 
 
-def test_check_answers_and_the_edit_form_audit_the_exact_location(app, client, login_as):
+def test_check_answers_and_the_site_section_audit_the_exact_location(app, client, login_as):
     mr = factories.move_request(status="draft")
     requester = login_as(user=mr.requester)
     check = client.get(f"/requests/{mr.id}/check-answers")
     assert factories.EXACT_MARK in page(check).get_text()
-    form = page(client.get(f"/requests/{mr.id}/edit"))
+    form = page(client.get(f"/requests/{mr.id}/tasks/site"))
     assert form.select_one("textarea#exact_location").get_text(strip=True) == factories.EXACT_MARK
+    assert events("site.viewed_exact") == [(requester.id, "move_request", mr.id)] * 2
+    # The other sections do not show the exact location, so record no view of it.
+    for section in ("problem", "evidence", "alternatives", "period", "urgency", "privacy", "cost"):
+        shown = client.get(f"/requests/{mr.id}/tasks/{section}")
+        assert shown.status_code == 200
+        assert factories.EXACT_MARK not in shown.get_data(as_text=True), section
     assert events("site.viewed_exact") == [(requester.id, "move_request", mr.id)] * 2
 
 

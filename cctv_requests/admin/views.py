@@ -1,11 +1,12 @@
 """User administration."""
 
 import sqlalchemy as sa
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, current_app, render_template
 
 from ..access import roles_required
 from ..extensions import db
 from ..models import User
+from ..web import page_number
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -15,7 +16,7 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 def users():
     pagination = db.paginate(
         sa.select(User).order_by(User.name, User.id),
-        page=max(request.args.get("page", 1, type=int), 1),
+        page=page_number(),
         per_page=current_app.config["PAGE_SIZE"],
         error_out=False,
     )

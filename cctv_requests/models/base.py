@@ -5,6 +5,19 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 from sqlalchemy.types import TypeDecorator
 
+# The largest id or version a row can have: PostgreSQL's integer. A larger
+# number from a URL or a form is no row at all, never a database error.
+MAX_ID = 2**31 - 1
+
+
+def row_id(value) -> int | None:
+    """``value`` as a row id or version, or None if it cannot be one."""
+    try:
+        number = int(str(value).strip())
+    except (TypeError, ValueError):
+        return None
+    return number if 0 <= number <= MAX_ID else None
+
 
 def utcnow() -> datetime:
     return datetime.now(UTC)

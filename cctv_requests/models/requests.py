@@ -140,9 +140,11 @@ class MoveRequest(db.Model):
     # rejection or cancellation.
     last_reason: Mapped[str] = mapped_column(sa.Text, default="")
     # The sections of the form the requester has saved (comma-separated
-    # REQUEST_SECTIONS keys), and those the sponsor or the board asked to be
-    # changed when they returned it, until the requester saves them again.
+    # REQUEST_SECTIONS keys), those they last saved as complete ("Save and
+    # continue"), and those the sponsor or the board asked to be changed
+    # when they returned it, until the requester saves them again.
     sections_saved: Mapped[str] = mapped_column(sa.String(120), default="")
+    sections_done: Mapped[str] = mapped_column(sa.String(120), default="")
     sections_to_change: Mapped[str] = mapped_column(sa.String(120), default="")
 
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -166,6 +168,10 @@ class MoveRequest(db.Model):
     @property
     def saved_sections(self) -> list[str]:
         return [s for s in self.sections_saved.split(",") if s]
+
+    @property
+    def done_sections(self) -> list[str]:
+        return [s for s in self.sections_done.split(",") if s]
 
     @property
     def sections_to_change_list(self) -> list[str]:

@@ -227,7 +227,6 @@ class SiteForm(SectionForm):
         widget=GovRadioInput(),
         choices=list(MOUNTINGS.items()),
         invalid_message="Select how the camera would be mounted",
-        validators=[DataRequired(message="Select how the camera would be mounted")],
     )
     site_readiness = ChoicesField(
         "Power and consents (optional)",
@@ -240,6 +239,7 @@ class SiteForm(SectionForm):
     REQUIRED = {
         "street": "Enter the street name",
         "exact_location": "Enter the exact location",
+        "mounting": "Select how the camera would be mounted",
     }
 
     # The answers that describe a new site: not asked for when an existing
@@ -373,7 +373,6 @@ class UrgencyForm(SectionForm):
         choices=list(URGENCIES.items()),
         description="An urgent request can be decided by the chair between meetings.",
         invalid_message="Select whether the request is routine or urgent",
-        validators=[DataRequired(message="Select whether the request is routine or urgent")],
     )
     urgent_ground = OptionalRadioField(
         "Grounds for urgency",
@@ -383,6 +382,8 @@ class UrgencyForm(SectionForm):
         invalid_message="Select the grounds for urgency from the list",
     )
     urgent_explanation = _text("Explain the urgency", "Only if the request is urgent")
+
+    REQUIRED = {"urgency": "Select whether the request is routine or urgent"}
 
     def check_complete(self) -> bool:
         if self.urgency.data == "urgent":

@@ -13,6 +13,7 @@ from ..access import RESTRICTED_ROLES, deny, roles_required, site_precision
 from ..cameras.forms import SurveyForm
 from ..extensions import db
 from ..models import AgendaItem, AuditEvent, Meeting, MoveRequest, Site
+from ..models.base import row_id
 from ..models.requests import REQUEST_SECTIONS
 from ..services import agendas, availability, deployments, evaluation, preparation, sections
 from ..services.requests import (
@@ -26,6 +27,7 @@ from ..services.requests import (
     wards,
 )
 from ..services.sites import known_sites
+from ..web import page_number
 from ..workflow import engine
 from ..workflow.definition import STATES, TRIGGERS, transition_for
 from ..workflow.guards import missing_answers
@@ -70,13 +72,13 @@ def index():
     status = request.args.get("status", "")
     if status and status not in STATES:
         status = ""
-    page = request.args.get("page", 1, type=int)
+    page = page_number()
     query = _visible_requests()
     if status:
         query = query.where(MoveRequest.status == status)
     pagination = db.paginate(
         query.order_by(MoveRequest.updated_at.desc(), MoveRequest.id.desc()),
-        page=max(page, 1),
+        page=page,
         per_page=current_app.config["PAGE_SIZE"],
         error_out=False,
     )
@@ -112,9 +114,8 @@ def new():
 
 def _known_site(value):
     """A site offered on the request form, chosen by its id, or None."""
-    try:
-        site_id = int(value)
-    except (TypeError, ValueError):
+    site_id = row_id(value)
+    if site_id is None:
         return None
     return db.session.scalar(sa.select(Site).where(Site.id == site_id, known_sites()))
 
@@ -319,7 +320,7 @@ def survey(request_id: int):
     if form.validate_on_submit():
         seen = str(form.version.data or "")
         if preparation.save_survey(
-            move_request, form.details(), current_user, int(seen) if seen.isdigit() else None
+            move_request, form.details(), current_user, row_id(seen) if seen else None
         ):
             flash("Site survey and consents saved.", "success")
             return redirect(url_for(".show", request_id=move_request.id))

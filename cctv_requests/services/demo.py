@@ -110,6 +110,7 @@ def create_sample_requests(users: dict[str, User], today: date) -> int:
             site=site,
             status="draft",
             sections_saved=",".join(REQUEST_SECTIONS),
+            sections_done=",".join(REQUEST_SECTIONS),
             **answers,
         )
         db.session.add(mr)

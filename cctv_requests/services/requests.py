@@ -8,6 +8,7 @@ from sqlalchemy.exc import IntegrityError
 from .. import audit
 from ..extensions import db
 from ..models import Deployment, MoveRequest, Priority, Site, User, UserRole
+from ..models.base import row_id
 from ..models.cameras import Camera
 from ..models.places import Ward
 from . import sections, sites
@@ -204,9 +205,8 @@ def save_section(form, slug: str, move_request: MoveRequest, editor) -> bool:
     """Save one section's page, as a compare-and-set on the version the page
     was opened at: False (nothing saved) if the request changed meanwhile or
     is no longer editable."""
-    try:
-        expected = int(form.version.data)
-    except (TypeError, ValueError):
+    expected = row_id(form.version.data)
+    if expected is None:
         return False
     result = db.session.execute(
         sa.update(MoveRequest)
@@ -225,7 +225,7 @@ def save_section(form, slug: str, move_request: MoveRequest, editor) -> bool:
         _apply_site_section(form, move_request)
     else:
         _apply_answers(form, move_request)
-    sections.mark_saved(move_request, slug)
+    sections.mark_saved(move_request, slug, complete=not form.save_later.data)
     audit.record(
         "request.edited", actor=editor, object_type="move_request", object_id=move_request.id, section=slug
     )

@@ -2,12 +2,14 @@
 pattern): its sections, what each must answer, and each one's status.
 
 A section is "Not started" until the requester saves it or answers one of its
-questions; "Completed" once every question it must answer is answered;
-"In progress" in between. A section the sponsor or the board asked to be
-changed when returning the request says so until the requester saves it.
+questions; "Completed" once the requester has saved it with "Save and
+continue" (saying it is complete) and every question it must answer is still
+answered; "In progress" in between. A section the sponsor or the board asked
+to be changed when returning the request says so until the requester saves it.
 """
 
 from dataclasses import dataclass
+from datetime import date
 
 from ..models import MoveRequest
 from ..models.requests import REQUEST_SECTIONS
@@ -103,9 +105,10 @@ def _blank(value) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def unanswered(move_request: MoveRequest, slug: str) -> list[str]:
+def unanswered(move_request: MoveRequest, slug: str, today: date | None = None) -> list[str]:
     """The names of the questions of a section that must be answered and
-    are not (the same answers the submit guard asks for)."""
+    are not (the same answers the submit guard asks for). A wanted start
+    date that has passed needs a new answer."""
     mr = move_request
     site = mr.site
     if slug == "problem":
@@ -130,7 +133,10 @@ def unanswered(move_request: MoveRequest, slug: str) -> list[str]:
     elif slug == "alternatives":
         values = {"alternatives": mr.alternatives}
     elif slug == "period":
-        values = {"wanted_start": mr.wanted_start, "duration_weeks": mr.duration_weeks}
+        start = mr.wanted_start
+        if start is not None and start < (today or date.today()):
+            start = None
+        values = {"wanted_start": start, "duration_weeks": mr.duration_weeks}
     elif slug == "urgency":
         values = {}
         if mr.urgency == "urgent":
@@ -173,29 +179,33 @@ def _answered_any(move_request: MoveRequest, slug: str) -> bool:
     return any(name not in required for name in section.fields if name != "privacy_masking")
 
 
-def status(move_request: MoveRequest, slug: str) -> str:
+def status(move_request: MoveRequest, slug: str, today: date | None = None) -> str:
     if slug in move_request.sections_to_change_list:
         return CHANGES_ASKED
+    if slug in move_request.done_sections and not unanswered(move_request, slug, today):
+        return COMPLETED
     started = slug in move_request.saved_sections or _answered_any(move_request, slug)
-    if not started:
-        return NOT_STARTED
-    return IN_PROGRESS if unanswered(move_request, slug) else COMPLETED
+    return IN_PROGRESS if started else NOT_STARTED
 
 
-def statuses(move_request: MoveRequest) -> dict[str, str]:
-    return {section.slug: status(move_request, section.slug) for section in SECTIONS}
+def statuses(move_request: MoveRequest, today: date | None = None) -> dict[str, str]:
+    return {section.slug: status(move_request, section.slug, today) for section in SECTIONS}
 
 
-def incomplete(move_request: MoveRequest) -> list[Section]:
+def incomplete(move_request: MoveRequest, today: date | None = None) -> list[Section]:
     """The sections still to be completed before the request can be sent."""
-    return [s for s in SECTIONS if status(move_request, s.slug) != COMPLETED]
+    return [s for s in SECTIONS if status(move_request, s.slug, today) != COMPLETED]
 
 
-def mark_saved(move_request: MoveRequest, slug: str) -> None:
-    """Record that the requester saved a section: it is started, and no
-    longer waiting for the change the sponsor or board asked for."""
-    saved = move_request.saved_sections
-    if slug not in saved:
-        saved.append(slug)
-    move_request.sections_saved = ",".join(s.slug for s in SECTIONS if s.slug in saved)
+def _in_order(slugs) -> str:
+    return ",".join(s.slug for s in SECTIONS if s.slug in slugs)
+
+
+def mark_saved(move_request: MoveRequest, slug: str, *, complete: bool) -> None:
+    """Record that the requester saved a section, and whether they said it
+    is complete: it is started, and no longer waiting for the change the
+    sponsor or board asked for."""
+    move_request.sections_saved = _in_order({*move_request.saved_sections, slug})
+    done = set(move_request.done_sections) - {slug}
+    move_request.sections_done = _in_order(done | {slug} if complete else done)
     move_request.sections_to_change = ",".join(s for s in move_request.sections_to_change_list if s != slug)
