@@ -264,3 +264,39 @@ def assert_accessible(page: Page) -> None:
             + _describe(violations),
             pytrace=False,
         )
+
+
+class Visit:
+    """The checks made on every page of a journey at one width: axe, and at
+    320 px no sideways scrolling; screenshots named after the journey and
+    the width; the service navigation, folded behind "Menu" at 320 px."""
+
+    journey = "journey"
+
+    def __init__(self, viewport: dict):
+        self.viewport = viewport
+        self.narrow = viewport["width"] <= NARROW["width"]
+        self.prefix = "320" if self.narrow else "desktop"
+
+    def check(self, page: Page) -> None:
+        assert_accessible(page)
+        if self.narrow:
+            assert_no_horizontal_scroll(page)
+
+    def shot(self, page: Page, name: str) -> None:
+        screenshot(page, f"{self.journey}-{self.prefix}-{name}")
+
+    def sign_in(self, browser: Browser, server: LiveServer, person) -> Page:
+        page = sign_in(browser, server, person, viewport=self.viewport)
+        if self.narrow:
+            assert_no_horizontal_scroll(page)
+        return page
+
+    def menu(self, page: Page, name: str) -> None:
+        """Follow a link in the service navigation, opening the menu first
+        where it folds behind a button (at 320 px)."""
+        if self.narrow:
+            toggle = page.get_by_role("button", name="Menu")
+            expect(toggle).to_be_visible()
+            toggle.click()
+        page.get_by_role("navigation", name="Menu").get_by_role("link", name=name, exact=True).click()

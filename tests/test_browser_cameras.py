@@ -25,15 +25,14 @@ from tests.browser import (
     DESKTOP,
     NARROW,
     action,
-    assert_accessible,
     assert_focus_visible,
-    assert_no_horizontal_scroll,
     close,
     fill_date,
     heading,
-    screenshot,
-    sign_in,
     success_banner,
+)
+from tests.browser import (
+    Visit as JourneyVisit,
 )
 
 pytestmark = pytest.mark.browser
@@ -188,37 +187,8 @@ def _seed(app) -> dict:
 # --- the checks on each page -------------------------------------------------------------------
 
 
-class Visit:
-    """The checks made on every page at one width: axe, and at 320 px no
-    sideways scrolling; and the screenshots, named after the width."""
-
-    def __init__(self, viewport: dict):
-        self.viewport = viewport
-        self.narrow = viewport["width"] <= NARROW["width"]
-        self.prefix = "320" if self.narrow else "desktop"
-
-    def check(self, page) -> None:
-        assert_accessible(page)
-        if self.narrow:
-            assert_no_horizontal_scroll(page)
-
-    def shot(self, page, name: str) -> None:
-        screenshot(page, f"cameras-{self.prefix}-{name}")
-
-    def sign_in(self, browser, server, person):
-        page = sign_in(browser, server, person, viewport=self.viewport)
-        if self.narrow:
-            assert_no_horizontal_scroll(page)
-        return page
-
-    def menu(self, page, name: str) -> None:
-        """Follow a link in the service navigation, opening the menu first
-        where it folds behind a button (at 320 px)."""
-        if self.narrow:
-            toggle = page.get_by_role("button", name="Menu")
-            expect(toggle).to_be_visible()
-            toggle.click()
-        page.get_by_role("navigation", name="Menu").get_by_role("link", name=name, exact=True).click()
+class Visit(JourneyVisit):
+    journey = "cameras"
 
 
 def _summary_value(page, key: str):

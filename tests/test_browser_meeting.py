@@ -22,15 +22,15 @@ from tests.browser import (
     DESKTOP,
     NARROW,
     action,
-    assert_accessible,
     assert_focus_visible,
-    assert_no_horizontal_scroll,
     close,
     fill_date,
     heading,
     screenshot,
-    sign_in,
     success_banner,
+)
+from tests.browser import (
+    Visit as JourneyVisit,
 )
 
 pytestmark = pytest.mark.browser
@@ -160,40 +160,16 @@ def _seed(app) -> dict:
     return seeded
 
 
-class Visit:
-    """The checks made on every page at one width: axe, and at 320 px no
-    sideways scrolling; and the screenshots, named after the width."""
-
+class Visit(JourneyVisit):
     def __init__(self, viewport: dict):
-        self.viewport = viewport
-        self.narrow = viewport["width"] <= NARROW["width"]
+        super().__init__(viewport)
         self.prefix = "narrow" if self.narrow else "desktop"
-
-    def check(self, page) -> None:
-        assert_accessible(page)
-        if self.narrow:
-            assert_no_horizontal_scroll(page)
 
     def shot(self, page, name: str) -> None:
         name = f"{self.prefix}-{name}"
         screenshot(page, name)
         SHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
-
-    def sign_in(self, browser, server, person):
-        page = sign_in(browser, server, person, viewport=self.viewport)
-        if self.narrow:
-            assert_no_horizontal_scroll(page)
-        return page
-
-    def menu(self, page, name: str) -> None:
-        """Follow a link in the service navigation, opening the menu first
-        where it folds behind a button (at 320 px)."""
-        toggle = page.get_by_role("button", name="Menu")
-        if self.narrow:
-            expect(toggle).to_be_visible()
-            toggle.click()
-        page.get_by_role("navigation", name="Menu").get_by_role("link", name=name, exact=True).click()
 
 
 def _item(page, reference: str):

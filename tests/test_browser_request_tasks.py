@@ -28,12 +28,13 @@ from tests.browser import (
     action,
     assert_accessible,
     assert_focus_visible,
-    assert_no_horizontal_scroll,
     close,
     heading,
-    screenshot,
     sign_in,
     success_banner,
+)
+from tests.browser import (
+    Visit as JourneyVisit,
 )
 
 pytestmark = pytest.mark.browser
@@ -96,28 +97,8 @@ def _seed(app) -> dict:
 # --- the checks on each page -------------------------------------------------------------------
 
 
-class Visit:
-    """The checks made on every page at one width: axe, and at 320 px no
-    sideways scrolling; and the screenshots, named after the width."""
-
-    def __init__(self, viewport: dict):
-        self.viewport = viewport
-        self.narrow = viewport["width"] <= NARROW["width"]
-        self.prefix = "320" if self.narrow else "desktop"
-
-    def check(self, page) -> None:
-        assert_accessible(page)
-        if self.narrow:
-            assert_no_horizontal_scroll(page)
-
-    def shot(self, page, name: str) -> None:
-        screenshot(page, f"request-tasks-{self.prefix}-{name}")
-
-    def sign_in(self, browser, server, person):
-        page = sign_in(browser, server, person, viewport=self.viewport)
-        if self.narrow:
-            assert_no_horizontal_scroll(page)
-        return page
+class Visit(JourneyVisit):
+    journey = "request-tasks"
 
     def sign_out(self, page) -> None:
         """Sign out with the button in the service navigation, which folds

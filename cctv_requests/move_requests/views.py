@@ -181,7 +181,6 @@ SECTION_SLUGS = ", ".join(f"'{section.slug}'" for section in sections.SECTIONS)
 
 def _section_form(slug: str, move_request: MoveRequest):
     today = date.today()
-    choices = form_choices(current_user, today)
     form_class = SECTION_FORMS[slug]
     wanted = {
         "problem": ("priorities",),
@@ -189,7 +188,7 @@ def _section_form(slug: str, move_request: MoveRequest):
         "period": ("cameras",),
         "cost": ("sponsors",),
     }.get(slug, ())
-    kwargs = {name: choices[name] for name in wanted}
+    kwargs = form_choices(current_user, today, wanted)
     if request.method == "GET":
         kwargs["data"] = data = form_data(move_request)
         # GOV.UK radios: nothing is chosen for the requester until they
@@ -220,10 +219,8 @@ def section(request_id: int, section: str):
         else:
             flash(f"{title}: section completed.", "success")
         return redirect(url_for(".tasks", request_id=move_request.id))
-    if section == "site":
-        _record_exact_view(move_request, "exact")  # the page shows the requester's exact answers
     part = sections.BY_SLUG[section]
-    return render_template(
+    html = render_template(
         f"move_requests/sections/{section}.html",
         form=form,
         move_request=move_request,
@@ -232,6 +229,9 @@ def section(request_id: int, section: str):
         returned=_returned_by(move_request),
         title=f"{part.title}: {move_request.reference}",
     )
+    if section == "site":
+        _record_exact_view(move_request, "exact")  # the page shows the requester's exact answers
+    return html
 
 
 def _record_exact_view(move_request: MoveRequest, precision: str) -> None:

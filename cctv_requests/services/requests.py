@@ -40,29 +40,34 @@ TEXT_FIELDS = frozenset(
 )
 
 
-def form_choices(user, today: date) -> dict:
-    """The lists the request form's pages offer."""
+def form_choices(user, today: date, wanted) -> dict:
+    """The lists a page of the request form offers: each of ``wanted``
+    ("sites", "wards", "priorities", "cameras", "sponsors"), read only when
+    the page asks for it."""
     year_start = today.year if today.month >= 4 else today.year - 1
-    priorities = list(
-        db.session.scalars(sa.select(Priority).where(Priority.year_start == year_start).order_by(Priority.id))
-    )
-    sponsors = db.session.scalars(
-        sa.select(User)
-        .join(UserRole, UserRole.user_id == User.id)
-        .where(UserRole.role == "sponsor", User.active.is_(True), User.id != user.id)
-        .order_by(User.name)
-    )
-    return {
-        "sites": [row.site for row in sites.search("")],
-        "wards": wards(),
-        "priorities": priorities,
-        "cameras": list(
+    readers = {
+        "sites": lambda: [row.site for row in sites.search("")],
+        "wards": wards,
+        "priorities": lambda: list(
+            db.session.scalars(
+                sa.select(Priority).where(Priority.year_start == year_start).order_by(Priority.id)
+            )
+        ),
+        "cameras": lambda: list(
             db.session.scalars(
                 sa.select(Camera).where(Camera.service_status != "retired").order_by(Camera.name)
             )
         ),
-        "sponsors": list(sponsors),
+        "sponsors": lambda: list(
+            db.session.scalars(
+                sa.select(User)
+                .join(UserRole, UserRole.user_id == User.id)
+                .where(UserRole.role == "sponsor", User.active.is_(True), User.id != user.id)
+                .order_by(User.name)
+            )
+        ),
     }
+    return {name: readers[name]() for name in wanted}
 
 
 def wards() -> list[Ward]:
