@@ -300,3 +300,12 @@ class Visit:
             expect(toggle).to_be_visible()
             toggle.click()
         page.get_by_role("navigation", name="Menu").get_by_role("link", name=name, exact=True).click()
+
+
+def wait_for_focus_in_summary(page: Page, timeout: float | None = None) -> None:
+    """A11Y-2: after a failed submit the error summary takes focus. (A
+    function, not an expression: the page's CSP forbids eval, which
+    Playwright uses for an expression it has to poll.)"""
+    page.wait_for_function(
+        "() => document.activeElement.closest('.govuk-error-summary') !== null", timeout=timeout
+    )

@@ -30,6 +30,7 @@ from tests.browser import (
     fill_date,
     heading,
     success_banner,
+    wait_for_focus_in_summary,
 )
 from tests.browser import (
     Visit as JourneyVisit,
@@ -208,14 +209,6 @@ def _check_item(page, label: str):
     )
 
 
-def _wait_for_focus_in_summary(page, timeout: float | None = None) -> None:
-    """A11Y-2: after a failed submit the error summary takes focus. (A
-    function, not an expression: the page's CSP forbids eval when polled.)"""
-    page.wait_for_function(
-        "() => document.activeElement.closest('.govuk-error-summary') !== null", timeout=timeout
-    )
-
-
 def _date_value(page, field_id: str) -> str:
     return " ".join(page.locator(f"#{field_id}-{part}").input_value() for part in ("day", "month", "year"))
 
@@ -275,7 +268,7 @@ def test_the_coordinator_takes_a_camera_from_approval_to_evaluation(chromium, li
     expect(summary).to_contain_text("Date of the site survey must be a real date")
     expect(page).to_have_title(re.compile(r"^Error: "))
     # A11Y-2: after a failed submit the error summary takes focus.
-    _wait_for_focus_in_summary(page)
+    wait_for_focus_in_summary(page)
     visit.shot(page, "survey-errors")
     visit.check(page)
     # The form keeps what was typed.
@@ -736,7 +729,7 @@ def test_where_the_cameras_were_on_a_past_date_by_keyboard(chromium, live_server
 def _focus_lands_in_summary(page) -> bool:
     """Whether the error summary has focus once the page has settled."""
     try:
-        _wait_for_focus_in_summary(page, timeout=3000)
+        wait_for_focus_in_summary(page, timeout=3000)
     except PlaywrightTimeoutError:
         return False
     # Still there once the page has finished scrolling to any fragment.

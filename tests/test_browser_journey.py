@@ -28,6 +28,7 @@ from tests.browser import (
     screenshot,
     sign_in,
     success_banner,
+    wait_for_focus_in_summary,
 )
 
 pytestmark = pytest.mark.browser
@@ -211,7 +212,7 @@ def test_a_request_goes_from_the_form_to_an_installed_camera(chromium, live_serv
     expect(summary.get_by_role("link", name="Select the ward")).to_have_attribute("href", "#ward_id")
     expect(officer).to_have_title(re.compile(r"^Error: "))
     # A11Y-2: after a failed submit the error summary takes focus.
-    officer.wait_for_function("document.activeElement.closest('.govuk-error-summary') !== null")
+    wait_for_focus_in_summary(officer)
     expect(officer.locator("#ward_id")).to_have_class(re.compile(r"govuk-select--error"))
     assert_accessible(officer)
     screenshot(officer, "desktop-form-with-errors")

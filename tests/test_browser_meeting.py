@@ -28,6 +28,7 @@ from tests.browser import (
     heading,
     screenshot,
     success_banner,
+    wait_for_focus_in_summary,
 )
 from tests.browser import (
     Visit as JourneyVisit,
@@ -298,7 +299,7 @@ def test_a_board_meeting_from_its_agenda_to_approved_minutes(chromium, live_serv
     expect(summary).to_contain_text("The votes add up to 9, but only 4 members present may vote")
     expect(chair).to_have_title(re.compile(r"^Error: "))
     # A11Y-2: after a failed submit the error summary takes focus.
-    chair.wait_for_function("document.activeElement.closest('.govuk-error-summary') !== null")
+    wait_for_focus_in_summary(chair)
     visit.check(chair)
     visit.shot(chair, "approve-form-errors")
     # INP-3 and WCAG 3.3.1: the error is about the votes, so the summary links
