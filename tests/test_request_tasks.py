@@ -773,6 +773,13 @@ def test_check_answers_lists_the_sections_still_to_complete_and_has_no_send_butt
     assert "Send the request" not in page(check).get_text()
 
 
+def test_check_answers_shows_no_answer_the_officer_has_not_given(app, client, draft):
+    # The site is stored with a mounting by default; it is not the officer's answer.
+    check = page(client.get(f"/requests/{draft.id}/check-answers"))
+    row = next(r for r in check.select(".govuk-summary-list__row") if r.dt.get_text(strip=True) == "Mounting")
+    assert row.select_one(".govuk-summary-list__value").get_text(strip=True) == "Not given"
+
+
 def test_each_change_link_goes_to_its_question_on_its_section_page(app, client, world, officer):
     mr = factories.move_request(requester=officer, sponsor=world.sponsor)
     check = page(client.get(f"/requests/{mr.id}/check-answers"))
