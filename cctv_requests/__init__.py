@@ -40,7 +40,8 @@ def create_app(config=None) -> Flask:
         raise RuntimeError("SECRET_KEY must be set in the environment.")
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     if not all(
-        app.config.get(key) for key in ("COUNCIL_NAME", "MEETING_RULES", "DEPLOYMENT_RULES", "ACCESSIBILITY")
+        app.config.get(key)
+        for key in ("COUNCIL_NAME", "MEETING_RULES", "DEPLOYMENT_RULES", "ACCESSIBILITY", "PUBLICATION")
     ):
         from .services import calendar, deployments, district
 
@@ -49,6 +50,7 @@ def create_app(config=None) -> Flask:
         app.config.setdefault("MEETING_RULES", calendar.rules_from(district_data))
         app.config.setdefault("DEPLOYMENT_RULES", deployments.rules_from(district_data))
         app.config.setdefault("ACCESSIBILITY", district.accessibility_from(district_data))
+        app.config.setdefault("PUBLICATION", district.publication_from(district_data))
 
     app.jinja_loader = ChoiceLoader(
         [
@@ -76,14 +78,17 @@ def create_app(config=None) -> Flask:
     from .cameras.map import bp as camera_map_bp
     from .cameras.sites import bp as sites_bp
     from .cameras.views import bp as cameras_bp
+    from .guide.views import bp as guide_bp
     from .main.views import bp as main_bp
     from .meetings.papers import bp as papers_bp
     from .meetings.views import bp as meetings_bp
     from .move_requests.views import bp as requests_bp
+    from .reports.views import bp as reports_bp
 
     for blueprint in (main_bp, auth_bp, requests_bp, meetings_bp, papers_bp, cameras_bp, sites_bp, admin_bp):
         app.register_blueprint(blueprint)
-    app.register_blueprint(camera_map_bp)
+    for blueprint in (camera_map_bp, guide_bp, reports_bp):
+        app.register_blueprint(blueprint)
 
     from .web import init_web
 

@@ -8,7 +8,7 @@ the per-resource loaders (``get_move_request`` and friends).
 
 from functools import wraps
 
-from flask import abort, request
+from flask import abort, current_app, request
 from flask_login import current_user
 
 from . import audit
@@ -25,6 +25,22 @@ def public(view):
     """Anyone, signed in or not, may use this route."""
     setattr(view, POLICY_ATTR, {"public": True})
     return view
+
+
+def published(view):
+    """Every signed-in user, and anyone at all when the district publishes
+    what councillors read to the public (``[publication] public = true``):
+    the guide, the responsibilities page and the published annual report.
+    Such pages give camera locations by ward only."""
+
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        if not current_user.is_authenticated and not current_app.config["PUBLICATION"].public:
+            return login_manager.unauthorized()
+        return view(*args, **kwargs)
+
+    setattr(wrapped, POLICY_ATTR, {"published": True})
+    return wrapped
 
 
 def login_required(view):

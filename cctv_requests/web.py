@@ -18,6 +18,7 @@ from markupsafe import Markup, escape
 from .access import public
 from .extensions import db, login_manager
 from .models import ROLE_LABELS, User
+from .services.areas import suppressed
 from .workflow.definition import STATES
 
 LONDON = ZoneInfo("Europe/London")
@@ -30,6 +31,8 @@ NAVIGATION = (
     ("Meetings", "meetings.index", ("coordinator", "board", "chair")),
     ("Board meetings", "papers.summaries", ("councillor",)),
     ("Cameras", "cameras.index", ()),
+    ("Guide", "guide.guide_page", ()),
+    ("Reports", "reports.index", ("councillor", "coordinator", "board", "chair")),
     ("Users", "admin.users", ("admin",)),
 )
 
@@ -112,6 +115,7 @@ def init_web(app: Flask) -> None:
         }
 
     app.add_template_global(error_summary)
+    app.add_template_global(suppressed)
     app.add_template_filter(format_date, "date")
     app.add_template_filter(lambda text: format_date(date.fromisoformat(text)), "isodate")
     app.add_template_filter(format_datetime, "datetime")

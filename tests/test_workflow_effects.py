@@ -59,6 +59,9 @@ def fire_ok(mr, trigger, actor, data=None, *, dest, reason=None, **kwargs):
     exactly one, updated_at and the audit event. Returns the fresh row and the
     (before, after) window taken around the call."""
     source, version = mr.status, mr.version
+    # A step from a live deployment keeps the review date as it stood, for
+    # the annual report's reviews held on time.
+    was_due = mr.review_due if source == "live" else None
     before = datetime.now(UTC)
     engine.fire(mr, trigger, actor, data, today=TODAY, **kwargs)
     after = datetime.now(UTC)
@@ -66,6 +69,8 @@ def fire_ok(mr, trigger, actor, data=None, *, dest, reason=None, **kwargs):
     assert (row.status, row.version) == (dest, version + 1)
     assert before <= row.updated_at <= after
     detail = {"dest": dest, "reason": reason, "source": source}
+    if was_due is not None:
+        detail["review_was_due"] = was_due.isoformat()
     assert last_event(mr.id) == (f"request.{trigger}", actor.id, "success", detail)
     return row, (before, after)
 

@@ -11,7 +11,7 @@ from ..access import login_required, roles_required, site_precision
 from ..extensions import db
 from ..models import Camera, Deployment
 from ..services import availability, costs, deployments, register, timeline
-from ..services.areas import cameras_by_ward
+from ..services.areas import camera_areas
 from .forms import CameraForm, CorrectDateForm, NoteForm, StatusForm, WhereOnForm
 
 bp = Blueprint("cameras", __name__, url_prefix="/cameras")
@@ -55,7 +55,7 @@ def index():
         cameras=availability.all_cameras(),
         deployments=availability.open_deployments(),
         bookings=availability.bookings() if precision != "area" else {},
-        wards=cameras_by_ward() if precision == "area" else [],
+        areas=camera_areas() if precision == "area" else None,
         precision=precision,
         form=form,
         asked=asked,

@@ -9,7 +9,9 @@ from flask_login import current_user
 from ..access import login_required, public
 from ..extensions import db
 from ..models import Meeting
-from ..services.areas import cameras_by_ward
+from ..services import annual_report
+from ..services.areas import camera_areas
+from ..services.costs import year_label
 from ..services.dashboard import sections_for
 from ..services.meetings import with_item_counts
 
@@ -25,14 +27,39 @@ def dashboard():
         if current_user.has_role("coordinator", "board", "chair")
         else []
     )
-    areas = cameras_by_ward() if current_user.has_role("councillor") else []
     return render_template(
         "main/dashboard.html",
         title="Home",
         sections=sections_for(current_user, today),
         meetings=meetings,
-        areas=areas,
+        councillor=_for_councillor(today) if current_user.has_role("councillor") else None,
     )
+
+
+def _for_councillor(today: date) -> dict:
+    """What a councillor's home shows: cameras by ward, the next meetings'
+    dates, what the board decided lately and the latest annual report; all
+    published information (DESIGN.md section 3)."""
+    upcoming = db.session.scalars(
+        sa.select(Meeting)
+        .where(Meeting.meets_on >= today, Meeting.status.in_(("planned", "published")))
+        .order_by(Meeting.meets_on)
+        .limit(3)
+    ).all()
+    decided = db.session.scalars(
+        sa.select(Meeting)
+        .where(Meeting.status.in_(("closed", "minutes_approved")))
+        .order_by(Meeting.meets_on.desc())
+        .limit(3)
+    ).all()
+    latest = annual_report.years_available(today)[0]
+    return {
+        "areas": camera_areas(),
+        "upcoming": upcoming,
+        "decided": decided,
+        "report_year": latest,
+        "report_label": year_label(latest),
+    }
 
 
 @bp.route("/healthz")

@@ -25,6 +25,7 @@ from ..models.meetings import OUTCOMES
 from ..models.places import Site
 from ..models.requests import MoveRequest
 from ..services import availability, calendar, meetings
+from ..services.areas import suppressed
 from .views import BOARD, get_meeting
 
 bp = Blueprint("papers", __name__, url_prefix="/meetings")
@@ -96,21 +97,12 @@ def paper_pdf(meeting_id: int, paper: str):
 # For councillors: what the board did, by area, with small numbers hidden.
 
 
-def _suppressed(count: int) -> str:
-    threshold = current_app.config["SMALL_NUMBER_THRESHOLD"]
-    if count == 0:
-        return "None"
-    if count < threshold:
-        return f"Fewer than {threshold}"
-    return str(count)
-
-
 @bp.route("/summaries")
 @login_required
 def summaries():
     rows = meetings.with_item_counts(Meeting.status.in_(DONE))
     return render_template(
-        "papers/summaries.html", title="What the board decided", rows=rows[::-1], suppressed=_suppressed
+        "papers/summaries.html", title="What the board decided", rows=rows[::-1], suppressed=suppressed
     )
 
 
@@ -136,7 +128,7 @@ def summary(meeting_id: int):
         total=len(rows),
         by_outcome=sorted(by_outcome.items()),
         by_ward=sorted(by_ward.items()),
-        suppressed=_suppressed,
+        suppressed=suppressed,
     )
 
 

@@ -1,5 +1,5 @@
-"""The district configuration: wards, cameras, priorities and meetings, and
-the council's details for the accessibility statement.
+"""The district configuration: wards, cameras, priorities and meetings, the
+council's details for the accessibility statement, and what it publishes.
 
 Loaded from a TOML file (by default ``cctv_requests/district/three_rivers.toml``)
 by ``flask --app wsgi init``. Applying it twice changes nothing.
@@ -51,6 +51,7 @@ def load(path: str | Path | None = None) -> dict:
                 )
     try:
         accessibility_from(data)
+        publication_from(data)
     except DistrictConfigError as exc:
         raise DistrictConfigError(f"{path}: {exc}") from exc
     return data
@@ -163,6 +164,50 @@ def accessibility_from(config: dict) -> AccessibilityStatement:
         prepared_on=prepared_on,
         reviewed_on=reviewed_on,
     )
+
+
+# --- what councillors read: publication and responsibilities ------------------------
+
+# The holders a council may name on the responsibilities page, in the order
+# it shows them.
+RESPONSIBILITY_KEYS = ("lead_member", "committee", "board_chair", "coordinator", "police")
+
+
+@dataclass(frozen=True)
+class Publication:
+    """From the district file's ``[publication]`` and ``[responsibilities]``
+    tables: whether the guide, the responsibilities page and the published
+    report are open to the public, and who holds each part."""
+
+    public: bool = False
+    # Named holders by RESPONSIBILITY_KEYS; a key left out has no name.
+    holders: tuple[tuple[str, str], ...] = ()
+
+    def holder(self, key: str) -> str:
+        return dict(self.holders).get(key, "")
+
+
+def publication_from(config: dict) -> Publication:
+    section = config.get("publication", {})
+    named = config.get("responsibilities", {})
+    if not isinstance(section, dict) or not isinstance(named, dict):
+        raise DistrictConfigError("publication and responsibilities must be tables.")
+    public = section.get("public", False)
+    if not isinstance(public, bool):
+        raise DistrictConfigError("publication.public must be true or false.")
+    unknown = sorted(set(named) - set(RESPONSIBILITY_KEYS))
+    if unknown:
+        raise DistrictConfigError(
+            f"responsibilities has {', '.join(unknown)}: it may name only {', '.join(RESPONSIBILITY_KEYS)}."
+        )
+    holders = []
+    for key in RESPONSIBILITY_KEYS:
+        value = named.get(key, "")
+        if not isinstance(value, str) or len(value) > 200:
+            raise DistrictConfigError(f"responsibilities.{key} must be a name of up to 200 characters.")
+        if value.strip():
+            holders.append((key, value.strip()))
+    return Publication(public=public, holders=tuple(holders))
 
 
 def apply(data: dict, today: date) -> dict[str, int]:

@@ -161,6 +161,9 @@ class Transition:
     # The link under the step's form that leaves it undone. Never "Cancel",
     # which would read as cancelling the request.
     leave: str = "Go back without changing this request"
+    # What the step does, in plain English for the process guide, after the
+    # name of who takes it ("the named sponsor" + "backs the request...").
+    explained: str = ""
     extra: dict = field(default_factory=dict, compare=False)
 
 
@@ -174,6 +177,7 @@ TRANSITIONS = (
         guards=("form_complete", "sponsor_named"),
         primary=True,
         leave="Go back without sending this request",
+        explained="sends the request to their sponsor. Every part of the form must be filled in first.",
     ),
     Transition(
         "endorse",
@@ -184,6 +188,7 @@ TRANSITIONS = (
         guards=("sponsor_is_not_requester",),
         primary=True,
         leave="Go back without endorsing this request",
+        explained="backs the request. A sponsor can never back a request they made.",
     ),
     Transition(
         "return_for_changes",
@@ -194,6 +199,7 @@ TRANSITIONS = (
         guards=("sponsor_is_not_requester", "reason_given"),
         needs_reason=True,
         leave="Go back without returning this request",
+        explained="sends the request back to the requester to change, and says why.",
     ),
     Transition(
         "return_for_changes",
@@ -205,6 +211,7 @@ TRANSITIONS = (
         at_meeting=True,
         needs_reason=True,
         leave="Go back without returning this request",
+        explained="sends the request back to the requester to change, and says why. The board agrees this at its meeting.",
     ),
     Transition(
         "decline",
@@ -216,6 +223,7 @@ TRANSITIONS = (
         needs_reason=True,
         warning=True,
         leave="Go back without declining this request",
+        explained="says no to backing the request, and says why. The request stops here.",
     ),
     Transition(
         "withdraw",
@@ -227,6 +235,7 @@ TRANSITIONS = (
         needs_reason=True,
         warning=True,
         leave="Keep the request",
+        explained="takes the request back, and says why. The request stops here.",
     ),
     Transition(
         "place_on_agenda",
@@ -237,6 +246,7 @@ TRANSITIONS = (
         guards=("meeting_accepts_items",),
         primary=True,
         leave="Go back without placing this request on an agenda",
+        explained="puts the request on the agenda of the next board meeting whose papers have not closed.",
     ),
     Transition(
         "defer",
@@ -248,6 +258,7 @@ TRANSITIONS = (
         at_meeting=True,
         needs_reason=True,
         leave="Go back without deferring this request",
+        explained="moves the request to the next meeting, and says why.",
     ),
     Transition(
         "approve",
@@ -259,6 +270,7 @@ TRANSITIONS = (
         at_meeting=True,
         primary=True,
         leave="Go back without approving this request",
+        explained="says yes at the meeting. The board picks a free camera and the dates it will be up.",
     ),
     Transition(
         "reject",
@@ -271,6 +283,7 @@ TRANSITIONS = (
         needs_reason=True,
         warning=True,
         leave="Go back without rejecting this request",
+        explained="says no at the meeting, and gives the reasons. The request stops here.",
     ),
     Transition(
         "approve_urgently",
@@ -288,6 +301,7 @@ TRANSITIONS = (
         ),
         needs_reason=True,
         leave="Go back without approving this request",
+        explained="can say yes straight away, between meetings, if the request is urgent. The board must agree this at its next meeting.",
     ),
     Transition(
         "schedule_installation",
@@ -298,6 +312,7 @@ TRANSITIONS = (
         guards=("installation_in_period", "camera_available"),
         primary=True,
         leave="Go back without booking the installation",
+        explained="books the date the camera will be put up, the installer and the cost.",
     ),
     Transition(
         "record_installation",
@@ -308,6 +323,7 @@ TRANSITIONS = (
         guards=("site_prepared", "approved_camera_in_service", "installation_ready"),
         primary=True,
         leave="Go back without recording the installation",
+        explained="records that the camera is up, with its signs, privacy check and the consents of the landowner and the highway authority.",
     ),
     # The board's own review decision belongs to a meeting; between meetings
     # the coordinator records reviews (README decisions).
@@ -320,6 +336,7 @@ TRANSITIONS = (
         guards=("review_recorded",),
         primary=True,
         leave="Go back without recording a review",
+        explained="checks the camera is still needed and sets the next review date.",
     ),
     # The board's review of a live deployment, as an agenda item: continue it
     # with a new review date, or end it, which sets a removal due that the
@@ -335,6 +352,7 @@ TRANSITIONS = (
         item_kind="review",
         primary=True,
         leave="Go back without continuing the deployment",
+        explained="checks at its meeting that the camera is still needed and sets the next review date.",
     ),
     Transition(
         "end_at_review",
@@ -348,6 +366,7 @@ TRANSITIONS = (
         needs_reason=True,
         warning=True,
         leave="Go back without ending the deployment",
+        explained="decides at its meeting that the camera should come down.",
     ),
     Transition(
         "end_deployment",
@@ -357,6 +376,7 @@ TRANSITIONS = (
         "Record the camera's removal",
         guards=("removal_recorded", "recordings_kept"),
         leave="Go back without recording the removal",
+        explained="records that the camera and its signs have been taken down.",
     ),
     Transition(
         "cancel",
@@ -368,6 +388,7 @@ TRANSITIONS = (
         needs_reason=True,
         warning=True,
         leave="Keep the request",
+        explained="stops an approved request, and says why.",
     ),
     # The board ratifies a chair's action, or does not: then the request is
     # cancelled, or, if the camera is already up, its removal falls due.
@@ -383,6 +404,7 @@ TRANSITIONS = (
             item_kind="ratification",
             primary=True,
             leave="Go back without ratifying the chair's action",
+            explained="agrees the chair's urgent decision at its next meeting.",
         )
         for state in ("approved", "scheduled", "live")
     ),
@@ -401,6 +423,7 @@ TRANSITIONS = (
             needs_reason=True,
             warning=True,
             leave="Go back without deciding on the chair's action",
+            explained="does not agree the chair's urgent decision. The request is cancelled, or, if the camera is up, it comes down.",
         )
         for sources, dest in ((("approved", "scheduled"), "cancelled"), (("live",), "live"))
     ),
@@ -413,6 +436,7 @@ TRANSITIONS = (
         guards=("after_period_over", "evaluation_recorded"),
         primary=True,
         leave="Go back without recording the evaluation",
+        explained="records how many incidents there were before, during and after the camera was there.",
     ),
 )
 

@@ -306,6 +306,9 @@ def fire(
     if not subject.trigger(trigger, ctx=ctx):  # pragma: no cover, no mutate
         raise Refused("That cannot be done now.")  # pragma: no mutate
     source, version = move_request.status, move_request.version
+    # A review's due date as it stood, so the annual report can tell a
+    # review held on time from a late one.
+    was_due = move_request.review_due if source == "live" else None
     try:
         _compare_and_set(move_request.id, source, version, subject.state)
         if "camera_available" in t.guards:
@@ -323,6 +326,7 @@ def fire(
             source=source,
             dest=subject.state,
             reason=(data.get("reason") or "").strip() or None,
+            **({"review_was_due": was_due} if was_due else {}),
         )
         db.session.commit()
     except Conflict:

@@ -1,0 +1,329 @@
+"""The process guide and the responsibilities page (DESIGN.md section 7).
+
+The expected steps come from tests/lifecycle_oracle.py, the lifecycle written
+out by hand from DESIGN.md, never from the workflow definition the guide is
+built from: if the guide and the definition drift apart, or the definition
+and the design, these tests fail.
+"""
+
+import dataclasses
+import io
+import json
+import re
+from datetime import UTC, date, datetime, time, timedelta
+
+import pypdf
+import pytest
+import readability
+from bs4 import BeautifulSoup
+
+from cctv_requests.extensions import db
+from cctv_requests.models import AuditEvent, Deployment
+from tests import factories
+from tests.lifecycle_oracle import FINAL_STATES, RULES, STATES
+
+# Every (stage, step, where it leads), by hand from DESIGN.md section 4 via
+# the oracle. The coordinator's and the chair's place_on_agenda are one step.
+EXPECTED_STEPS = {(source, rule.trigger, rule.dest) for rule in RULES for source in rule.sources}
+WAITING_STAGES = [s for s in STATES if s not in FINAL_STATES]
+
+# Who takes each step, as the guide's sentence begins (DESIGN.md section 4's
+# "who" column; a decision at a meeting is the board's).
+WHO = {
+    "submit": "The requester ",
+    "endorse": "The named sponsor ",
+    "decline": "The named sponsor ",
+    "withdraw": "The requester or the CSP coordinator ",
+    "place_on_agenda": "The CSP coordinator or the board chair ",
+    "approve_urgently": "The board chair ",
+    "schedule_installation": "The CSP coordinator ",
+    "record_installation": "The CSP coordinator ",
+    "continue_deployment": "The CSP coordinator ",
+    "end_deployment": "The CSP coordinator ",
+    "cancel": "The CSP coordinator or the board chair ",
+    "record_evaluation": "The CSP coordinator ",
+    "defer": "The board ",
+    "approve": "The board ",
+    "reject": "The board ",
+    "ratify": "The board ",
+    "not_ratify": "The board ",
+    "continue_at_review": "The board ",
+    "end_at_review": "The board ",
+    ("submitted", "return_for_changes"): "The named sponsor ",
+    ("on_agenda", "return_for_changes"): "The board ",
+}
+
+
+def soup_of(response) -> BeautifulSoup:
+    assert response.status_code == 200
+    return BeautifulSoup(response.get_data(as_text=True), "html.parser")
+
+
+@pytest.fixture
+def councillor(login_as, district):
+    return login_as("councillor")
+
+
+def test_the_guide_lists_every_stage_and_step_of_the_lifecycle(client, councillor):
+    page = soup_of(client.get("/guide"))
+    stages = page.select("ol.app-guide-stages > li")
+    assert [li["id"] for li in stages] == [f"stage-{s.replace('_', '-')}" for s in WAITING_STAGES]
+    found = set()
+    for stage, li in zip(WAITING_STAGES, stages, strict=True):
+        for step in li.select("li[data-trigger]"):
+            found.add((stage, step["data-trigger"], step["data-dest"]))
+    assert found == EXPECTED_STEPS
+
+
+def test_each_step_says_who_takes_it(client, councillor):
+    page = soup_of(client.get("/guide"))
+    stages = page.select("ol.app-guide-stages > li")
+    assert len(stages) == len(WAITING_STAGES)
+    for stage, li in zip(WAITING_STAGES, stages, strict=True):
+        for step in li.select("li[data-trigger]"):
+            trigger = step["data-trigger"]
+            text = step.get_text(" ", strip=True)
+            assert text.startswith(WHO.get((stage, trigger)) or WHO[trigger]), text
+    # The service places endorsed requests on agendas by itself, and says so.
+    placing = page.select_one('li[data-trigger="place_on_agenda"]').get_text(" ", strip=True)
+    assert "The service does this by itself" in placing
+
+
+def test_the_chart_draws_every_step_from_the_definition(client, councillor):
+    page = soup_of(client.get("/guide"))
+    svg = page.select_one("figure svg.app-diagram")
+    assert svg["role"] == "img"
+    title_id, desc_id = svg["aria-labelledby"].split()
+    assert svg.find(id=title_id).get_text() == "How a request moves through the process"
+    assert "written out in words" in svg.find(id=desc_id).get_text()
+    drawn = {(g["data-source"], g["data-trigger"], g["data-dest"]) for g in svg.select("g.app-diagram__step")}
+    assert drawn == EXPECTED_STEPS
+    assert [g["data-state"] for g in svg.select("g.app-diagram__state")] == WAITING_STAGES
+    # Drawn with no inline styles or scripts (the CSP allows neither).
+    assert not svg.select("[style], script")
+
+
+def _words(page: BeautifulSoup) -> str:
+    """The guide's running text: its paragraphs, list items and headings,
+    without the tables, the chart and the contents list."""
+    main = page.find(id="main-content")
+    for tag in main.select("table, figure, nav, .govuk-caption-l"):
+        tag.decompose()
+    blocks = [
+        t.get_text(" ", strip=True) for t in main.find_all(["p", "li", "h2", "h3"]) if not t.find(["p", "li"])
+    ]
+    return " ".join(b if b[-1] in ".?!" else b + "." for b in blocks if b)
+
+
+def test_the_guide_reads_at_a_reading_age_of_about_12(client, councillor):
+    text = _words(soup_of(client.get("/guide")))
+    sentences = [s for s in re.split(r"(?<=[.?!])\s+", text) if s]
+    # The library wants one sentence a line, its words split by spaces.
+    tokens = "\n".join(" ".join(re.findall(r"[\w£'-]+|[.,;:?!]", s)) for s in sentences)
+    grades = readability.getmeasures(tokens, lang="en")["readability grades"]
+    # Flesch-Kincaid grade + 5 is a reading age: grade 7 is about 12.
+    assert grades["Kincaid"] <= 7, grades
+    # 60 and above is plain English on the Flesch reading-ease scale.
+    assert grades["FleschReadingEase"] >= 60, grades
+    assert len(sentences) > 80
+
+
+def test_the_guide_answers_the_committees_questions(client, councillor):
+    text = soup_of(client.get("/guide")).get_text(" ", strip=True)
+    for question, answer in (
+        ("Can we buy more cameras?", "There is no money for more cameras, and putting one up costs a lot"),
+        ("How is a camera moved, and who decides?", "the board decides at a meeting"),
+        ("Where do the cameras come from, and who pays?", "out of the Community Safety budget"),
+        ("Are there cameras in my ward, and can you say where?", "We do not say exactly where"),
+        ("How often does the board meet, and who speaks for the council?", "The board meets 3 times a year"),
+        ("How does the committee hear how well it is doing?", "gets an annual report"),
+        ("Are the priorities ranked?", "No. The board's priorities for 2026/27 all carry the same weight"),
+    ):
+        assert question in text
+        assert answer in text
+    # From the district file: the lead member, the committee, the budget.
+    assert "Councillor Jo Example, Lead Member for Community Safety represents the council" in text
+    assert "the Policy and Resources Committee gets an annual report" in text
+    assert "The budget for moving cameras in 2026 to 2027 is £15,000." in text
+    assert "violence, vulnerable people, burglary and motor crime, fraud and scam" in text
+    # Six cameras, from the district file: five up and one in store.
+    assert "has 6 CCTV cameras" in text
+    assert "5 cameras are up at the moment, and 1 is in store, ready to be used." in text
+
+
+def test_the_guide_gives_the_next_meetings_and_their_cutoffs(client, councillor):
+    page = soup_of(client.get("/guide"))
+    table = page.find("caption", string="The next board meetings").find_parent("table")
+    rows = [[td.get_text(strip=True) for td in tr.find_all("td")] for tr in table.tbody.find_all("tr")]
+    # From the district file's dates, today being 26 November 2026 or later
+    # in this suite: the first is after today and papers close 10 working
+    # days before (bank holidays of England excluded).
+    assert rows
+    for meets_on, cutoff in rows:
+        assert datetime.strptime(meets_on, "%d %B %Y").date() > datetime.strptime(cutoff, "%d %B %Y").date()
+    if date.today() < date(2027, 2, 17):
+        assert rows[0] == ["3 March 2027", "17 February 2027"]
+
+
+def _deploy(ward_name: str, n: int) -> None:
+    ward = factories.ward(ward_name)
+    for _ in range(n):
+        factories.deployment(factories.camera(), factories.site(ward))
+
+
+@pytest.mark.parametrize(
+    ("threshold", "cameras", "shown"),
+    [
+        (5, 0, "None"),
+        (5, 1, "Fewer than 5"),
+        (5, 4, "Fewer than 5"),
+        (5, 5, "5"),
+        (5, 6, "6"),
+        (3, 2, "Fewer than 3"),
+        (3, 3, "3"),
+    ],
+)
+def test_cameras_by_ward_are_suppressed_below_the_threshold(app, client, login_as, threshold, cameras, shown):
+    app.config["SMALL_NUMBER_THRESHOLD"] = threshold
+    factories.ward("Gade Valley")
+    _deploy("Gade Valley", cameras)
+    login_as("councillor")
+    for url in ("/guide", "/", "/cameras"):
+        page = soup_of(client.get(url))
+        cell = page.find("th", string="Gade Valley").find_next_sibling("td")
+        assert cell.get_text(strip=True) == shown, url
+
+
+def test_cameras_in_store_and_waiting_for_repair_are_counted(client, login_as):
+    factories.ward("Leavesden")
+    _deploy("Leavesden", 2)
+    factories.camera()
+    factories.camera(service_status="faulty")
+    factories.camera(service_status="retired")
+    # A camera whose deployment ended is back in store.
+    old = factories.camera()
+    factories.deployment(old, installed_on=date(2026, 1, 5), removed_on=date(2026, 3, 1))
+    login_as("councillor")
+    text = soup_of(client.get("/")).get_text(" ", strip=True)
+    assert "2 cameras are up at the moment, and 3 are in store (1 waiting for repair)." in text
+
+
+def _step(request_id: int, source: str, dest: str, on: date) -> None:
+    db.session.add(
+        AuditEvent(
+            occurred_at=datetime.combine(on, time(12), UTC),
+            action="request.step",
+            object_type="move_request",
+            object_id=request_id,
+            detail=json.dumps({"source": source, "dest": dest}),
+        )
+    )
+
+
+def test_how_long_a_stage_takes_is_measured_once_enough_requests_have_passed(client, councillor):
+    sent = date.today() - timedelta(days=100)
+    # Five requests waited for their sponsor 2, 4, 6, 8 and 30 days: half
+    # moved on within 6 days. A request still waiting is not counted.
+    for n, days in enumerate((2, 4, 6, 8, 30), start=1):
+        _step(n, "draft", "submitted", sent)
+        _step(n, "submitted", "endorsed", sent + timedelta(days=days))
+    _step(6, "draft", "submitted", sent)
+    # Four requests left "endorsed": too few to say.
+    for n in range(1, 5):
+        _step(n, "endorsed", "on_agenda", sent + timedelta(days=40))
+    db.session.commit()
+    page = soup_of(client.get("/guide"))
+    waiting = page.find(id="stage-submitted").get_text(" ", strip=True)
+    assert "Half of requests move on within 6 days (from 5 requests)." in waiting
+    endorsed = page.find(id="stage-endorsed").get_text(" ", strip=True)
+    assert "We will say how long this usually takes once 5 requests have moved on from it." in endorsed
+
+
+def test_the_guide_pdf_has_the_same_text(client, councillor):
+    response = client.get("/guide.pdf")
+    assert response.status_code == 200
+    assert response.mimetype == "application/pdf"
+    assert 'filename="cctv-camera-guide.pdf"' in response.headers["Content-Disposition"]
+    reader = pypdf.PdfReader(io.BytesIO(response.data))
+    text = " ".join(" ".join(p.extract_text().split()) for p in reader.pages)
+    assert "How CCTV cameras are moved: a guide" in text
+    assert "Why we do not say exactly where" in text
+    assert "Are the priorities ranked?" in text
+    assert "Page 1 of" in text
+    assert len(reader.pages) >= 3
+
+
+def test_the_guide_is_for_signed_in_users_unless_the_council_publishes_it(app, client, district):
+    for url in ("/guide", "/guide.pdf", "/responsibilities"):
+        response = client.get(url)
+        assert response.status_code == 302
+        assert response.headers["Location"].startswith("/sign-in")
+    app.config["PUBLICATION"] = dataclasses.replace(app.config["PUBLICATION"], public=True)
+    for url in ("/guide", "/guide.pdf", "/responsibilities"):
+        assert client.get(url).status_code == 200
+    # Publishing the guide does not open the rest of the service.
+    assert client.get("/cameras").status_code == 302
+
+
+def test_responsibilities_name_the_councils_holders(client, councillor):
+    text = soup_of(client.get("/responsibilities")).get_text(" ", strip=True)
+    assert (
+        "Councillor Jo Example, Lead Member for Community Safety represents Three Rivers District Council"
+        in text
+    )
+    assert "The Policy and Resources Committee hears once a year" in text
+    assert "Chair: Sam Example, Community Safety Partnership chair." in text
+
+
+def test_responsibilities_without_named_holders_still_say_who_does_what(app, client, councillor):
+    app.config["PUBLICATION"] = dataclasses.replace(app.config["PUBLICATION"], holders=())
+    text = soup_of(client.get("/responsibilities")).get_text(" ", strip=True)
+    assert "The council's lead member for community safety represents Three Rivers District Council" in text
+    assert "Jo Example" not in text
+
+
+def test_each_role_lists_the_steps_it_takes(client, councillor):
+    page = soup_of(client.get("/responsibilities"))
+
+    def steps(role: str) -> list[str]:
+        heading = page.find(id=f"role-{role}")
+        return [li.get_text(strip=True) for li in heading.find_next("ul").find_all("li")]
+
+    # From DESIGN.md section 4's "who" column.
+    assert steps("sponsor") == ["Endorse", "Return for changes", "Decline to sponsor"]
+    assert steps("officer") == ["Send to its sponsor", "Withdraw"]
+    assert "Approve by chair's action" in steps("chair")
+    assert "Approve" in steps("board") and "Approve by chair's action" not in steps("board")
+    assert "Record the camera's installation" in steps("coordinator")
+
+
+def test_a_councillors_camera_page_is_not_a_dead_end(client, councillor, district):
+    page = soup_of(client.get(f"/cameras/{district['cameras'][0].id}"))
+    links = {a.get_text(strip=True): a["href"] for a in page.select("main a")}
+    assert links["Cameras by ward"] == "/cameras"
+    assert links["How cameras are moved: a guide"] == "/guide"
+    # The cameras page gives wards, not a camera-by-camera list.
+    cameras = soup_of(client.get("/cameras"))
+    assert not cameras.select('a[href^="/cameras/"]')
+    deployed = db.session.scalar(
+        db.select(db.func.count(Deployment.id)).where(Deployment.removed_on.is_(None))
+    )
+    assert f"{deployed} cameras are up at the moment" in cameras.get_text(" ", strip=True)
+
+
+def test_the_councillors_home_serves_a_councillor(client, councillor):
+    page = soup_of(client.get("/"))
+    text = page.get_text(" ", strip=True)
+    assert "What is waiting for you" not in text
+    hrefs = {a["href"] for a in page.select("main a")}
+    assert {"/guide", "/responsibilities", "/reports"} <= hrefs
+    assert any(re.fullmatch(r"/reports/\d{4}", h) for h in hrefs)
+    assert "No meeting has closed yet." in text
+    # The district's next meetings, by date, with their papers cut-off.
+    nearest = page.find("h2", string="Next board meetings").find_next("li").get_text(strip=True)
+    assert re.fullmatch(r"\d{1,2} \w+ 20\d\d \(papers close \d{1,2} \w+ 20\d\d\)", nearest)
+    # Once the board has met, its summary is a link away.
+    held = factories.meeting(date(2026, 7, 8), status="closed")
+    page = soup_of(client.get("/"))
+    hrefs = {a["href"] for a in page.select("main a")}
+    assert {f"/meetings/{held.id}/summary", "/meetings/summaries"} <= hrefs
