@@ -4,10 +4,11 @@ public when the district says so; both give camera places by ward only."""
 
 from datetime import date
 
-from flask import Blueprint, Response, current_app, render_template, request
+from flask import Blueprint, current_app, render_template
 
 from ..access import published
 from ..models import ROLE_LABELS
+from ..printing import pdf_response
 from ..services import diagram, guide
 from ..workflow.definition import TRANSITIONS
 
@@ -48,15 +49,7 @@ def guide_page():
 @bp.route("/guide.pdf")
 @published
 def guide_pdf():
-    from weasyprint import HTML
-
-    html = render_template("guide/print.html", **_context())
-    pdf = HTML(string=html, base_url=request.url_root).write_pdf()
-    return Response(
-        pdf,
-        mimetype="application/pdf",
-        headers={"Content-Disposition": 'attachment; filename="cctv-camera-guide.pdf"'},
-    )
+    return pdf_response(render_template("guide/print.html", **_context()), "cctv-camera-guide.pdf")
 
 
 # What each role does in the process, in plain words, and which of the

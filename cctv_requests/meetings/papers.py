@@ -24,6 +24,7 @@ from ..models import AgendaItem, Meeting, User, Ward
 from ..models.meetings import OUTCOMES
 from ..models.places import Site
 from ..models.requests import MoveRequest
+from ..printing import pdf_response
 from ..services import availability, calendar, meetings
 from ..services.areas import suppressed
 from .views import BOARD, get_meeting
@@ -79,18 +80,11 @@ def paper(meeting_id: int, paper: str):
 @bp.route("/<int:meeting_id>/<any('agenda-pack', 'minutes'):paper>.pdf")
 @roles_required(*BOARD)
 def paper_pdf(meeting_id: int, paper: str):
-    from weasyprint import HTML
-
     meeting = get_meeting(meeting_id)
     html = render_template("papers/print.html", **_papers_context(meeting, paper))
-    pdf = HTML(string=html, base_url=request.url_root).write_pdf()
+    response = pdf_response(html, f"{paper}-{meeting.meets_on.isoformat()}.pdf")
     _audited(meeting, paper, "downloaded")
-    filename = f"{paper}-{meeting.meets_on.isoformat()}.pdf"
-    return Response(
-        pdf,
-        mimetype="application/pdf",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
+    return response
 
 
 # ---------------------------------------------------------------------------

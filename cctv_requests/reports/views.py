@@ -19,6 +19,7 @@ from flask_login import current_user
 from .. import audit
 from ..access import RESTRICTED_ROLES, published
 from ..extensions import db
+from ..printing import pdf_response
 from ..services import annual_report
 from ..services.costs import year_label
 from .figures import charts_for, csv_rows, decisions_shown, evaluations_shown, outcomes, written
@@ -91,17 +92,10 @@ def report(year_start: int):
 @bp.route("/<int:year_start>.pdf")
 @published
 def report_pdf(year_start: int):
-    from weasyprint import HTML
-
     context = _context(year_start)
-    html = render_template("reports/print.html", **context)
-    pdf = HTML(string=html, base_url=request.url_root).write_pdf()
+    response = pdf_response(render_template("reports/print.html", **context), _filename(context, "pdf"))
     _audited(context, "downloaded")
-    return Response(
-        pdf,
-        mimetype="application/pdf",
-        headers={"Content-Disposition": f'attachment; filename="{_filename(context, "pdf")}"'},
-    )
+    return response
 
 
 @bp.route("/<int:year_start>.csv")
