@@ -164,7 +164,7 @@ class _Request:
     sources: tuple[str, ...]
 
 
-def _steps(first: date, last: date) -> list:
+def _steps(first: date, last: date) -> list[sa.Row]:
     """The counted steps taken in the period, each with its request's facts
     and the moment the request was first sent (in any year), in one query."""
     first_sent = (
@@ -217,7 +217,7 @@ def _rows(
     shown = list(dict.fromkeys(labels))
     met = set(received) | set(approved) | set(rejected)
     shown += sorted(met - set(shown) - set(last_labels))
-    shown += [label for label in last_labels ]
+    shown += [label for label in last_labels if label in met]
     return tuple(Row(label, received[label], approved[label], rejected[label]) for label in shown)
 
 
