@@ -710,3 +710,15 @@ def test_the_page_sends_as_many_queries_for_ten_times_the_data(app, client, logi
     assert requests_table(large_response)["Received"] == "50"
     assert len(bars(charts(large_response)["Share of days each camera was up"])) == 48
     assert len(large) == len(small)
+
+
+def test_a_csv_cell_never_starts_a_formula(app, client, login_as):
+    example()
+    # A ward name is the district's own text: one that looks like a formula
+    # reaches the spreadsheet as text (OWASP, CSV injection).
+    factories.ward('=HYPERLINK("http://example.org","Click")')
+    login_as("councillor")
+    rows = csv_of(client.get(f"{REPORT}.csv"))
+    measures = [measure for section, measure, _ in rows if section == "By ward"]
+    assert "'=HYPERLINK(\"http://example.org\",\"Click\"): received" in measures
+    assert not [cell for row in rows for cell in row if cell[:1] in ("=", "+", "-", "@")]

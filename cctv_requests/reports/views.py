@@ -13,7 +13,7 @@ import csv
 import io
 from datetime import date
 
-from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, render_template, request
 from flask_login import current_user
 
 from .. import audit
@@ -105,7 +105,9 @@ def report_csv(year_start: int):
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(("Section", "Measure", "Value"))
-    writer.writerows(csv_rows(context["report"], context["full"], context["threshold"]))
+    writer.writerows(
+        tuple(map(_cell, row)) for row in csv_rows(context["report"], context["full"], context["threshold"])
+    )
     _audited(context, "downloaded")
     return Response(
         out.getvalue(),
@@ -114,12 +116,13 @@ def report_csv(year_start: int):
     )
 
 
+def _cell(text: str) -> str:
+    """A CSV cell a spreadsheet will not run as a formula (OWASP's advice on
+    CSV injection): text starting with = + - @ gets a leading apostrophe."""
+    return f"'{text}" if text[:1] in ("=", "+", "-", "@") else text
+
+
 def _filename(context: dict, extension: str) -> str:
     report = context["report"]
     version = "restricted" if context["full"] else "published"
     return f"cctv-annual-report-{report.year_start}-{(report.year_start + 1) % 100:02d}-{version}.{extension}"
-
-
-def version_url(endpoint: str, year_start: int, full: bool) -> str:
-    """The address of the same page or file in the version being read."""
-    return url_for(endpoint, year_start=year_start, **({} if full else {"version": "published"}))

@@ -19,7 +19,7 @@ from flask import current_app
 
 from ..extensions import db
 from ..models import AuditEvent, Meeting, Priority
-from ..models.requests import INTELLIGENCE_SOURCES, URGENT_GROUNDS
+from ..models.requests import URGENT_GROUNDS
 from ..workflow.definition import ACTORS, STATE_LIST, STATES, TRANSITIONS, State, Transition
 from .areas import CameraAreas, camera_areas
 from .costs import year_label, year_start_of
@@ -75,7 +75,6 @@ class Guide:
     budget_year: str
     budget: Decimal | None
     urgent_grounds: tuple[str, ...]
-    sources: tuple[str, ...]
     today: date
 
 
@@ -153,6 +152,5 @@ def build(today: date) -> Guide:
         budget_year=year_label(this_year),
         budget=deployment_rules().budget_for(this_year),
         urgent_grounds=tuple(URGENT_GROUNDS.values()),
-        sources=tuple(INTELLIGENCE_SOURCES.values()),
         today=today,
     )
