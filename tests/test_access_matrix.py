@@ -1,11 +1,15 @@
 """SEC-1 and SEC-2: every route declares who may use it, and every viewer
 gets exactly the expected answer from every route."""
 
+import dataclasses
+from datetime import date
+
 import pytest
 from flask import Flask
 
 from cctv_requests import _check_policies
 from cctv_requests.access import POLICY_ATTR
+from cctv_requests.services.costs import year_start_of
 from tests import scene as scenes
 from tests.scene import VIEWERS
 
@@ -24,6 +28,14 @@ def answers(allowed, ok=OK, *, anonymous=LOGIN, others=FORBIDDEN):
 PUBLIC = {v: OK for v in VIEWERS}
 READERS = ("officer", "sponsor", "board", "chair", "coordinator")
 BOARD = ("board", "chair", "coordinator")
+# What councillors read (the ``published`` policy): every signed-in user,
+# whatever their roles; anonymous visitors only where the district publishes
+# it to the public, which the default district does not (see the test below).
+PUBLISHED = answers(SIGNED_IN)
+# The annual report of the current financial year (April to March), which
+# always has a report. Written into the address, not a placeholder: other
+# tests format these addresses with the scene's ids alone.
+YEAR = year_start_of(date.today())
 
 # (endpoint, method, url with {placeholders} from the scene, form data, expected per viewer)
 MATRIX = [
@@ -153,7 +165,28 @@ MATRIX = [
     # as out of date: either way back to the request.
     ("move_requests.survey", "POST", "/requests/{approved}/survey", {}, answers(("coordinator",), REDIRECT)),
     ("admin.users", "GET", "/admin/users", None, answers(("admin",))),
+    ("guide.guide_page", "GET", "/guide", None, PUBLISHED),
+    ("guide.guide_pdf", "GET", "/guide.pdf", None, PUBLISHED),
+    ("guide.responsibilities", "GET", "/responsibilities", None, PUBLISHED),
+    ("reports.index", "GET", "/reports", None, PUBLISHED),
+    # The board, the chair and the coordinator get the full version, everyone
+    # else the published one: either way a page (test_restricted_data checks which).
+    ("reports.report", "GET", f"/reports/{YEAR}", None, PUBLISHED),
+    ("reports.report_pdf", "GET", f"/reports/{YEAR}.pdf", None, PUBLISHED),
+    ("reports.report_csv", "GET", f"/reports/{YEAR}.csv", None, PUBLISHED),
 ]
+
+# The routes open to the public when the district publishes (oracle: the
+# brief for the guide and the annual report, not the code).
+PUBLISHED_ENDPOINTS = {
+    "guide.guide_page",
+    "guide.guide_pdf",
+    "guide.responsibilities",
+    "reports.index",
+    "reports.report",
+    "reports.report_pdf",
+    "reports.report_csv",
+}
 
 
 def test_every_route_declares_an_access_policy(app):
@@ -181,6 +214,14 @@ def test_the_matrix_covers_every_route_and_method(app):
     assert routes == {(endpoint, method) for endpoint, method, *_ in MATRIX}
 
 
+def _answer(response, viewer: str):
+    answer = response.status_code
+    response.close()
+    if answer == 302 and "/sign-in" in response.headers["Location"] and viewer == "anonymous":
+        return LOGIN
+    return answer
+
+
 @pytest.mark.parametrize("endpoint,method,url,form,expected", MATRIX, ids=[f"{m} {e}" for e, m, *_ in MATRIX])
 def test_each_viewer_gets_the_expected_answer(app, client, login_as, endpoint, method, url, form, expected):
     world = scenes.build()
@@ -191,10 +232,45 @@ def test_each_viewer_gets_the_expected_answer(app, client, login_as, endpoint, m
             session.clear()
         if viewer != "anonymous":
             login_as(user=world.users[viewer])
-        response = client.open(path, method=method, data=form)
-        answer = response.status_code
-        response.close()
-        if answer == 302 and "/sign-in" in response.headers["Location"] and viewer == "anonymous":
-            answer = LOGIN
-        got[viewer] = answer
+        got[viewer] = _answer(client.open(path, method=method, data=form), viewer)
     assert got == expected
+
+
+def test_the_published_routes_are_those_declared_published(app):
+    declared = {
+        rule.endpoint
+        for rule in app.url_map.iter_rules()
+        if getattr(app.view_functions[rule.endpoint], POLICY_ATTR).get("published")
+    }
+    assert declared == PUBLISHED_ENDPOINTS
+
+
+def test_a_district_that_publishes_opens_only_the_published_routes_to_anonymous_visitors(app, client):
+    world = scenes.build()
+    app.config["PUBLICATION"] = dataclasses.replace(app.config["PUBLICATION"], public=True)
+    published = {}
+    for endpoint, method, url, _form, _expected in MATRIX:
+        if endpoint in PUBLISHED_ENDPOINTS:
+            path = url.format(**world.ids)
+            published[(method, path)] = _answer(client.open(path, method=method), "anonymous")
+    assert published == {
+        ("GET", path): OK
+        for path in (
+            "/guide",
+            "/guide.pdf",
+            "/responsibilities",
+            "/reports",
+            f"/reports/{YEAR}",
+            f"/reports/{YEAR}.pdf",
+            f"/reports/{YEAR}.csv",
+        )
+    }
+    # Everything else that asks anonymous visitors to sign in still does,
+    # the home page and the cameras among them.
+    others = {}
+    for endpoint, method, url, form, expected in MATRIX:
+        if endpoint not in PUBLISHED_ENDPOINTS and expected["anonymous"] == LOGIN:
+            path = url.format(**world.ids)
+            others[(method, path)] = _answer(client.open(path, method=method, data=form), "anonymous")
+    assert {("GET", "/"), ("GET", "/cameras")} <= set(others)
+    assert others == dict.fromkeys(others, LOGIN)

@@ -9,11 +9,13 @@ value withheld as a small number is drawn with no bar and its words
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
-WIDTH = 640
-LABEL_W = 230
-BAR_H = 22
-ROW_H = 34
-TOP = 8
+# Narrow, with each label above its bar, so the text stays readable when
+# the chart shrinks to a phone's width.
+WIDTH = 400
+ROOM = 300
+BAR_H = 20
+ROW_H = 60
+TOP = 4
 # GOV.UK blue, and the grey of a withheld value's words; both above 4.5:1 on white.
 BAR = "#1d70b8"
 INK = "#0b0c0c"
@@ -39,31 +41,27 @@ def bar_chart(
     title_id, desc_id = f"chart-{key}-title", f"chart-{key}-desc"
     values = [b.value for b in bars if b.value is not None]
     top = scale_to if scale_to is not None else max(values, default=0)
-    room = WIDTH - LABEL_W - 110
     height = TOP * 2 + ROW_H * len(bars)
     parts = []
     for i, bar in enumerate(bars):
         y = TOP + i * ROW_H
-        middle = y + ROW_H / 2
         parts.append(
-            f'<text x="{LABEL_W - 10}" y="{middle + 5}" text-anchor="end" fill="{INK}">{escape(bar.label)}</text>'
+            f'<text class="app-chart__label" x="0" y="{y + 18}" fill="{INK}">{escape(bar.label)}</text>'
         )
         length = 0.0
         if bar.value is not None and top:
-            length = max(room * bar.value / top, 2 if bar.value else 0)
-            parts.append(
-                f'<rect x="{LABEL_W}" y="{middle - BAR_H / 2}" width="{length:.1f}" height="{BAR_H}" fill="{BAR}"/>'
-            )
+            length = max(ROOM * bar.value / top, 2 if bar.value else 0)
+            parts.append(f'<rect x="0" y="{y + 27}" width="{length:.1f}" height="{BAR_H}" fill="{BAR}"/>')
         colour = INK if bar.value is not None else MUTED
         parts.append(
-            f'<text x="{LABEL_W + length + 8:.1f}" y="{middle + 5}" fill="{colour}">{escape(bar.shown)}</text>'
+            f'<text class="app-chart__value" x="{length + 6:.1f}" y="{y + 43}" fill="{colour}">'
+            f"{escape(bar.shown)}</text>"
         )
     return (
         f'<svg class="app-chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" '
         f'role="img" aria-labelledby="{title_id} {desc_id}" font-family="Arial, Helvetica, sans-serif" '
-        'font-size="15">'
+        'font-size="17">'
         f'<title id="{title_id}">{escape(title)}</title><desc id="{desc_id}">{escape(description)}</desc>'
-        f'<line x1="{LABEL_W}" y1="{TOP}" x2="{LABEL_W}" y2="{height - TOP}" stroke="{MUTED}"/>'
         + "".join(parts)
         + "</svg>"
     )
