@@ -35,6 +35,14 @@ NAVIGATION = (
     ("Reports", "reports.index", ("councillor", "coordinator", "board", "chair")),
     ("Users", "admin.users", ("admin",)),
 )
+# What a visitor who is not signed in is offered when the district publishes
+# the guide and the report to the public.
+PUBLIC_NAVIGATION = (
+    ("Guide", "guide.guide_page"),
+    ("Who is responsible", "guide.responsibilities"),
+    ("Reports", "reports.index"),
+    ("Sign in", "auth.sign_in"),
+)
 
 
 @login_manager.user_loader
@@ -106,6 +114,8 @@ def init_web(app: Flask) -> None:
             for label, endpoint, roles in NAVIGATION:
                 if not roles or current_user.has_role(*roles):
                     nav.append((label, endpoint))
+        elif current_app.config["PUBLICATION"].public:
+            nav = list(PUBLIC_NAVIGATION)
         return {
             "council_name": current_app.config["COUNCIL_NAME"],
             "service_name": current_app.config["SERVICE_NAME"],

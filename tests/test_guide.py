@@ -19,6 +19,7 @@ from bs4 import BeautifulSoup
 
 from cctv_requests.extensions import db
 from cctv_requests.models import AuditEvent, Deployment
+from cctv_requests.services.district import DistrictConfigError, Publication, load, publication_from
 from tests import factories
 from tests.lifecycle_oracle import FINAL_STATES, RULES, STATES
 
@@ -83,7 +84,10 @@ def test_each_step_says_who_takes_it(client, councillor):
         for step in li.select("li[data-trigger]"):
             trigger = step["data-trigger"]
             text = step.get_text(" ", strip=True)
-            assert text.startswith(WHO.get((stage, trigger)) or WHO[trigger]), text
+            who = WHO.get((stage, trigger)) or WHO[trigger]
+            assert text.startswith(who), text
+            # The whole subject, not the start of a longer one ("The board chair").
+            assert not text[len(who) :].startswith(("chair ", "coordinator ", "or ")), text
     # The service places endorsed requests on agendas by itself, and says so.
     placing = page.select_one('li[data-trigger="place_on_agenda"]').get_text(" ", strip=True)
     assert "The service does this by itself" in placing
@@ -152,6 +156,9 @@ def test_the_guide_answers_the_committees_questions(client, councillor):
 
 
 def test_the_guide_gives_the_next_meetings_and_their_cutoffs(client, councillor):
+    # A meeting whose day has passed is not a next meeting, even if no one
+    # has opened it yet.
+    factories.meeting(date.today() - timedelta(days=3))
     page = soup_of(client.get("/guide"))
     table = page.find("caption", string="The next board meetings").find_parent("table")
     rows = [[td.get_text(strip=True) for td in tr.find_all("td")] for tr in table.tbody.find_all("tr")]
@@ -160,6 +167,7 @@ def test_the_guide_gives_the_next_meetings_and_their_cutoffs(client, councillor)
     # days before (bank holidays of England excluded).
     assert rows
     for meets_on, cutoff in rows:
+        assert datetime.strptime(meets_on, "%d %B %Y").date() >= date.today()
         assert datetime.strptime(meets_on, "%d %B %Y").date() > datetime.strptime(cutoff, "%d %B %Y").date()
     if date.today() < date(2027, 2, 17):
         assert rows[0] == ["3 March 2027", "17 February 2027"]
@@ -222,21 +230,31 @@ def _step(request_id: int, source: str, dest: str, on: date) -> None:
 
 def test_how_long_a_stage_takes_is_measured_once_enough_requests_have_passed(client, councillor):
     sent = date.today() - timedelta(days=100)
-    # Five requests waited for their sponsor 2, 4, 6, 8 and 30 days: half
-    # moved on within 6 days. A request still waiting is not counted.
-    for n, days in enumerate((2, 4, 6, 8, 30), start=1):
+    # Six requests waited for their sponsor 2, 4, 6, 8, 10 and 30 days: half
+    # moved on within (6 + 8) / 2 = 7 days. A request still waiting is not
+    # counted.
+    for n, days in enumerate((2, 4, 6, 8, 10, 30), start=1):
         _step(n, "draft", "submitted", sent)
         _step(n, "submitted", "endorsed", sent + timedelta(days=days))
-    _step(6, "draft", "submitted", sent)
+    _step(7, "draft", "submitted", sent)
     # Four requests left "endorsed": too few to say.
     for n in range(1, 5):
         _step(n, "endorsed", "on_agenda", sent + timedelta(days=40))
+    # Those four and one more stayed on an agenda 10, 20, 30, 40 and 50
+    # days; a deferral on day 5 keeps each on the agenda and does not start
+    # its stay again: half moved on within 30.
+    _step(8, "endorsed", "on_agenda", sent + timedelta(days=40))
+    for stay, n in enumerate((1, 2, 3, 4, 8), start=1):
+        _step(n, "on_agenda", "on_agenda", sent + timedelta(days=45))
+        _step(n, "on_agenda", "approved", sent + timedelta(days=40 + 10 * stay))
     db.session.commit()
     page = soup_of(client.get("/guide"))
     waiting = page.find(id="stage-submitted").get_text(" ", strip=True)
-    assert "Half of requests move on within 6 days (from 5 requests)." in waiting
+    assert "Half of requests move on within 7 days (from 6 requests)." in waiting
     endorsed = page.find(id="stage-endorsed").get_text(" ", strip=True)
     assert "We will say how long this usually takes once 5 requests have moved on from it." in endorsed
+    on_agenda = page.find(id="stage-on-agenda").get_text(" ", strip=True)
+    assert "Half of requests move on within 30 days (from 5 requests)." in on_agenda
 
 
 def test_the_guide_pdf_has_the_same_text(client, councillor):
@@ -327,3 +345,60 @@ def test_the_councillors_home_serves_a_councillor(client, councillor):
     page = soup_of(client.get("/"))
     hrefs = {a["href"] for a in page.select("main a")}
     assert {f"/meetings/{held.id}/summary", "/meetings/summaries"} <= hrefs
+
+
+DISTRICT = 'council_name = "Test District Council"\nwards = ["North", "South"]\n'
+
+
+@pytest.mark.parametrize(
+    ("tables", "message"),
+    [
+        ('[publication]\npublic = "yes"', "publication.public must be true or false."),
+        ("[publication]\npublic = 1", "publication.public must be true or false."),
+        (
+            '[responsibilities]\nmayor = "Someone"',
+            "responsibilities has mayor: it may name only lead_member, committee, board_chair, coordinator, police.",
+        ),
+        (
+            "[responsibilities]\nlead_member = 7",
+            "responsibilities.lead_member must be a name of up to 200 characters.",
+        ),
+        (
+            f'[responsibilities]\ncommittee = "{"x" * 201}"',
+            "responsibilities.committee must be a name of up to 200 characters.",
+        ),
+        ('publication = "public"', "publication and responsibilities must be tables."),
+    ],
+)
+def test_a_bad_publication_setting_is_refused_when_the_file_is_loaded(tmp_path, tables, message):
+    district_file = tmp_path / "district.toml"
+    district_file.write_text(
+        (tables + "\n" + DISTRICT) if not tables.startswith("[") else DISTRICT + tables + "\n"
+    )
+    with pytest.raises(DistrictConfigError) as refused:
+        load(district_file)
+    assert str(refused.value) == f"{district_file}: {message}"
+
+
+def test_publication_defaults_to_signed_in_users_and_no_names(tmp_path):
+    district_file = tmp_path / "district.toml"
+    district_file.write_text(
+        DISTRICT + '[responsibilities]\nlead_member = "  Cllr A. Person  "\ncommittee = ""\n'
+    )
+    publication = publication_from(load(district_file))
+    assert publication == Publication(public=False, holders=(("lead_member", "Cllr A. Person"),))
+    assert publication.holder("committee") == ""
+
+
+def test_a_published_guide_offers_the_public_its_pages_and_no_others(app, client, district):
+    app.config["PUBLICATION"] = dataclasses.replace(app.config["PUBLICATION"], public=True)
+    page = soup_of(client.get("/guide"))
+    menu = [(a.get_text(strip=True), a["href"]) for a in page.select(".govuk-service-navigation__list a")]
+    assert menu == [
+        ("Guide", "/guide"),
+        ("Who is responsible", "/responsibilities"),
+        ("Reports", "/reports"),
+        ("Sign in", "/sign-in"),
+    ]
+    for _, href in menu:
+        assert client.get(href).status_code == 200

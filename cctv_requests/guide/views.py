@@ -103,13 +103,12 @@ ROLES = (
 
 def steps_for(actor: str | None, role: str) -> list[str]:
     """The steps a role takes, from the workflow definition, each once."""
+    # A decision at a meeting is the board's, whoever records it.
+    at_meetings = role in ("board", "chair")
     names: list[str] = []
     for t in TRANSITIONS:
-        takes = (actor in t.actors and not t.at_meeting) if actor else False
-        if role in ("board", "chair") and t.at_meeting:
-            takes = True
         name = diagram.action(t)
-        if takes and name not in names:
+        if (actor in t.actors or (at_meetings and t.at_meeting)) and name not in names:
             names.append(name)
     return names
 
