@@ -15,6 +15,7 @@ from datetime import UTC, date, datetime, time, timedelta
 import pypdf
 import pytest
 import readability
+import sqlalchemy as sa
 from bs4 import BeautifulSoup
 
 from cctv_requests.extensions import db
@@ -402,3 +403,38 @@ def test_a_published_guide_offers_the_public_its_pages_and_no_others(app, client
     ]
     for _, href in menu:
         assert client.get(href).status_code == 200
+
+
+def _queries_for(client, path: str) -> int:
+    seen: list[str] = []
+
+    def on_statement(conn, cursor, statement, parameters, context, executemany):
+        seen.append(statement)
+
+    sa.event.listen(db.engine, "before_cursor_execute", on_statement)
+    try:
+        assert client.get(path).status_code == 200
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", on_statement)
+    return len(seen)
+
+
+def _grow(wards: int, cameras: int, requests: int) -> None:
+    """More wards with cameras up, and requests that passed a stage."""
+    sent = date.today() - timedelta(days=200)
+    for _ in range(wards):
+        ward = factories.ward()
+        for _ in range(cameras):
+            factories.deployment(factories.camera(), factories.site(ward))
+    for n in range(requests):
+        _step(10_000 + n, "draft", "submitted", sent)
+        _step(10_000 + n, "submitted", "endorsed", sent + timedelta(days=n % 9))
+    db.session.commit()
+
+
+def test_the_guide_and_home_make_as_many_queries_for_ten_times_the_data(client, councillor):
+    _grow(wards=1, cameras=1, requests=6)
+    before = {path: _queries_for(client, path) for path in ("/guide", "/", "/cameras")}
+    _grow(wards=9, cameras=3, requests=60)
+    after = {path: _queries_for(client, path) for path in ("/guide", "/", "/cameras")}
+    assert after == before

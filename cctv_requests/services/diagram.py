@@ -111,7 +111,7 @@ def svg(title_id: str = "lifecycle-title", desc_id: str = "lifecycle-desc") -> s
     desc = (
         "A chart of the stages a request can wait at, from draft to the camera coming down. "
         "Beside each stage are the steps that can be taken from it, who takes each one, and the "
-        "stage it leads to. The same steps are written out in words below the chart."
+        "stage it leads to. The same steps are written out in words in the list of steps before the chart."
     )
     return (
         f'<svg class="app-diagram" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {y}" '
