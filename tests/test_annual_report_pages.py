@@ -722,3 +722,51 @@ def test_a_csv_cell_never_starts_a_formula(app, client, login_as):
     measures = [measure for section, measure, _ in rows if section == "By ward"]
     assert '\'=HYPERLINK("http://example.org","Click"): received' in measures
     assert not [cell for row in rows for cell in row if cell[:1] in ("=", "+", "-", "@")]
+
+
+@pytest.mark.parametrize("first", ["=", "+", "-", "@"])
+def test_no_cell_starts_with_a_formula_character(client, login_as, first):
+    example()
+    factories.ward(f"{first}1+1")
+    login_as("councillor")
+    rows = csv_of(client.get(f"{REPORT}.csv"))
+    assert ["By ward", f"'{first}1+1: received", "None"] in rows
+
+
+@pytest.mark.parametrize(
+    ("role", "path", "filename"),
+    [
+        ("councillor", f"{REPORT}.csv", "cctv-annual-report-2025-26-published.csv"),
+        ("board", f"{REPORT}.csv", "cctv-annual-report-2025-26-restricted.csv"),
+        ("board", f"{REPORT}.pdf?version=published", "cctv-annual-report-2025-26-published.pdf"),
+        ("coordinator", f"{REPORT}.pdf", "cctv-annual-report-2025-26-restricted.pdf"),
+    ],
+)
+def test_each_download_is_named_for_its_year_and_version(client, login_as, role, path, filename):
+    example()
+    login_as(role)
+    response = client.get(path)
+    assert response.headers["Content-Disposition"] == f'attachment; filename="{filename}"'
+
+
+def test_the_csv_gives_every_breakdown_and_a_year_with_no_budget(client, login_as):
+    example()
+    login_as("board")
+    # This year has no budget in this test's rules, which give only 2025's.
+    rows = csv_of(client.get(f"/reports/{CURRENT_YEAR}.csv"))
+    assert ["Costs", "Budget", ""] in rows
+    rows = csv_of(client.get(f"{REPORT}.csv"))
+    assert ["Costs", "Budget", "10000.00"] in rows
+    sections = {section for section, _, _ in rows[1:]}
+    assert {"By CSP priority", "By ward", "By intelligence source"} <= sections
+    # Police: 0001, 0002 and 0005 received, 0001 and 0002 approved; local
+    # community: 0003 and 0004 received, 0003 approved, 0004 rejected.
+    for row in (
+        ["By intelligence source", "Police: received", "3"],
+        ["By intelligence source", "Police: approved", "2"],
+        ["By intelligence source", "Police: rejected", "0"],
+        ["By intelligence source", "Local community: received", "2"],
+        ["By intelligence source", "Local community: approved", "1"],
+        ["By intelligence source", "Local community: rejected", "1"],
+    ):
+        assert row in rows

@@ -438,3 +438,25 @@ def test_the_guide_and_home_make_as_many_queries_for_ten_times_the_data(client, 
     _grow(wards=9, cameras=3, requests=60)
     after = {path: _queries_for(client, path) for path in ("/guide", "/", "/cameras")}
     assert after == before
+
+
+def test_the_chart_says_who_takes_each_step(client, councillor):
+    svg = soup_of(client.get("/guide")).select_one("svg.app-diagram")
+
+    def text(source: str, trigger: str) -> str:
+        step = svg.select_one(f'g[data-source="{source}"][data-trigger="{trigger}"]')
+        return step.find_all("text")[-1].get_text()
+
+    # DESIGN.md section 4's "who" column; a decision at a meeting is the board's.
+    assert text("draft", "submit") == "Send to its sponsor: the requester"
+    assert text("submitted", "endorse") == "Endorse: the named sponsor"
+    assert text("draft", "withdraw") == "Withdraw: the requester or the CSP coordinator"
+    assert text("endorsed", "place_on_agenda") == (
+        "Place on a board agenda: the CSP coordinator, the board chair or automatically"
+    )
+    assert text("on_agenda", "approve") == "Approve: the board, at a meeting"
+    assert text("endorsed", "approve_urgently") == "Approve by chair's action: the board chair"
+    assert text("approved", "cancel") == "Cancel: the CSP coordinator or the board chair"
+    # Where each step leads, in its pill.
+    pill = svg.select_one('g[data-source="on_agenda"][data-trigger="defer"] rect + text').get_text()
+    assert pill == "Stays at this stage"

@@ -103,8 +103,9 @@ ROLES = (
 
 def steps_for(actor: str | None, role: str) -> list[str]:
     """The steps a role takes, from the workflow definition, each once."""
-    # A decision at a meeting is the board's, whoever records it.
-    at_meetings = role in ("board", "chair")
+    # A decision at a meeting is the board's, whoever records it (the chair,
+    # an actor of each such step, gets them as the chair).
+    at_meetings = role == "board"
     names: list[str] = []
     for t in TRANSITIONS:
         name = diagram.action(t)
