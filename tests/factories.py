@@ -1,7 +1,8 @@
 """Factory functions with sensible defaults and keyword overrides."""
 
 import itertools
-from datetime import date, timedelta
+import json
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import sqlalchemy as sa
@@ -11,6 +12,7 @@ from cctv_requests.extensions import db
 from cctv_requests.models import (
     AgendaItem,
     Attendance,
+    AuditEvent,
     Camera,
     Deployment,
     Meeting,
@@ -211,3 +213,19 @@ def agenda_item(meeting_obj: Meeting, mr: MoveRequest, **fields) -> AgendaItem:
     db.session.add(item)
     db.session.commit()
     return item
+
+
+def step(request: MoveRequest | int, trigger: str, when: datetime, source: str, dest: str, **extra) -> None:
+    """A request's state change in the audit log at ``when``, as the workflow
+    engine writes it (for figures measured from the log: the guide's usual
+    times, the annual report). The caller commits."""
+    detail = {"source": source, "dest": dest, "reason": None, **extra}
+    db.session.add(
+        AuditEvent(
+            occurred_at=when,
+            action=f"request.{trigger}",
+            object_type="move_request",
+            object_id=getattr(request, "id", request),
+            detail=json.dumps(detail, sort_keys=True),
+        )
+    )

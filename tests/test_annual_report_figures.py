@@ -38,7 +38,6 @@ behaviour, Drugs (never named). Wards: Leavesden, Durrants, Carpenders Park
 (Leavesden has no request).
 """
 
-import json
 from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -47,7 +46,7 @@ import pytest
 import sqlalchemy as sa
 
 from cctv_requests.extensions import db
-from cctv_requests.models import AuditEvent, MoveRequest, Ward
+from cctv_requests.models import MoveRequest, Ward
 from cctv_requests.services import annual_report
 from cctv_requests.services.annual_report import CameraUse, Evaluation, Row
 from cctv_requests.services.deployments import DeploymentRules
@@ -72,18 +71,7 @@ def at(year: int, month: int, day: int, hour: int = 12, minute: int = 0) -> date
     return datetime(year, month, day, hour, minute, tzinfo=LONDON)
 
 
-def step(mr: MoveRequest, trigger: str, when: datetime, source: str, dest: str, **extra) -> None:
-    """A state change in the audit log, as the engine writes it, at ``when``."""
-    detail = {"source": source, "dest": dest, "reason": None, **extra}
-    db.session.add(
-        AuditEvent(
-            occurred_at=when,
-            action=f"request.{trigger}",
-            object_type="move_request",
-            object_id=mr.id,
-            detail=json.dumps(detail, sort_keys=True),
-        )
-    )
+step = factories.step
 
 
 class Example:

@@ -38,7 +38,6 @@ Added up by hand:
 
 import csv
 import io
-import json
 from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -48,7 +47,7 @@ import sqlalchemy as sa
 from pypdf import PdfReader
 
 from cctv_requests.extensions import db
-from cctv_requests.models import AuditEvent, MoveRequest
+from cctv_requests.models import MoveRequest
 from cctv_requests.services.deployments import DeploymentRules
 from tests import factories
 from tests.conftest import config_for
@@ -79,18 +78,7 @@ def at(year: int, month: int, day: int) -> datetime:
     return datetime(year, month, day, 12, tzinfo=LONDON)
 
 
-def step(mr: MoveRequest, trigger: str, when: datetime, source: str, dest: str, **extra) -> None:
-    """A state change in the audit log, as the workflow engine writes it."""
-    detail = {"source": source, "dest": dest, "reason": None, **extra}
-    db.session.add(
-        AuditEvent(
-            occurred_at=when,
-            action=f"request.{trigger}",
-            object_type="move_request",
-            object_id=mr.id,
-            detail=json.dumps(detail, sort_keys=True),
-        )
-    )
+step = factories.step
 
 
 def example() -> dict:

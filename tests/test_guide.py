@@ -8,7 +8,6 @@ and the design, these tests fail.
 
 import dataclasses
 import io
-import json
 import re
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -19,7 +18,7 @@ import sqlalchemy as sa
 from bs4 import BeautifulSoup
 
 from cctv_requests.extensions import db
-from cctv_requests.models import AuditEvent, Deployment
+from cctv_requests.models import Deployment
 from cctv_requests.services.district import DistrictConfigError, Publication, load, publication_from
 from tests import factories
 from tests.lifecycle_oracle import FINAL_STATES, RULES, STATES
@@ -218,15 +217,7 @@ def test_cameras_in_store_and_waiting_for_repair_are_counted(client, login_as):
 
 
 def _step(request_id: int, source: str, dest: str, on: date) -> None:
-    db.session.add(
-        AuditEvent(
-            occurred_at=datetime.combine(on, time(12), UTC),
-            action="request.step",
-            object_type="move_request",
-            object_id=request_id,
-            detail=json.dumps({"source": source, "dest": dest}),
-        )
-    )
+    factories.step(request_id, "step", datetime.combine(on, time(12), UTC), source, dest)
 
 
 def test_how_long_a_stage_takes_is_measured_once_enough_requests_have_passed(client, councillor):
