@@ -8,6 +8,7 @@ and the design, these tests fail.
 
 import dataclasses
 import io
+import itertools
 import re
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -451,3 +452,29 @@ def test_the_chart_says_who_takes_each_step(client, councillor):
     # Where each step leads, in its pill.
     pill = svg.select_one('g[data-source="on_agenda"][data-trigger="defer"] rect + text').get_text()
     assert pill == "Stays at this stage"
+
+
+def test_the_charts_rows_do_not_overlap_and_each_box_holds_its_name(client, councillor):
+    svg = soup_of(client.get("/guide")).select_one("svg.app-diagram")
+    width, height = (float(n) for n in svg["viewbox"].split()[2:])
+    previous_bottom = 0.0
+    for state in WAITING_STAGES:
+        box = svg.select_one(f'g[data-state="{state}"] rect')
+        top, bottom = float(box["y"]), float(box["y"]) + float(box["height"])
+        label = svg.select_one(f'g[data-state="{state}"] text')
+        # The stage's name sits inside its box.
+        assert top < float(label["y"]) < bottom, state
+        assert float(box["x"]) < float(label["x"]) < float(box["x"]) + float(box["width"]), state
+        pills = [
+            (float(r["y"]), float(r["y"]) + float(r["height"]))
+            for r in svg.select(f'g.app-diagram__step[data-source="{state}"] rect')
+        ]
+        # Its steps' pills come after the row above and stack without overlapping.
+        assert min(top, pills[0][0]) >= previous_bottom, state
+        assert all(a[1] <= b[0] for a, b in itertools.pairwise(pills)), state
+        # The box is level with its steps.
+        assert pills[0][0] <= (top + bottom) / 2 <= pills[-1][1], state
+        previous_bottom = max(bottom, pills[-1][1])
+    assert previous_bottom <= height
+    for rect in svg.select("rect"):
+        assert float(rect["x"]) >= 0 and float(rect["x"]) + float(rect["width"]) <= width
